@@ -1,0 +1,55 @@
+# atoll build and test entry points. Everything a target needs is installed
+# by the target itself (pinned versions), so a fresh clone works as is.
+
+GO          ?= go
+TOOLS_DIR   := $(CURDIR)/.tools
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
+# How long each fuzz target runs under `make fuzz`.
+FUZZTIME    ?= 60s
+# Benchmark repetitions under `make bench` (medians need several).
+BENCHCOUNT  ?= 5
+
+.PHONY: all build run test vet lint unit fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build ./...
+	$(GO) build -o bin/atoll ./cmd/atoll
+
+run: build
+	./bin/atoll
+
+test: vet lint unit
+
+vet:
+	$(GO) vet ./...
+
+$(STATICCHECK):
+	@mkdir -p $(TOOLS_DIR)
+	GOBIN=$(TOOLS_DIR) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(TOOLS_DIR)/staticcheck $(STATICCHECK)
+
+lint: $(STATICCHECK)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || \
+		{ echo "gofmt needed on:"; gofmt -l .; exit 1; }
+	$(STATICCHECK) ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+# fuzz runs every FuzzXxx target of every package for FUZZTIME each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...
+
+clean:
+	rm -rf bin $(TOOLS_DIR)

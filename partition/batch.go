@@ -1,0 +1,188 @@
+package partition
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/atolldb/atoll/partition/value"
+)
+
+// Stored item record: a format byte, the 8-byte big-endian HLC timestamp of
+// the write that produced it, then the item (value.AppendItem). Later formats
+// may add fields (the origin region of a replicated write) after the
+// timestamp.
+const recordFormat = 1
+
+// recordHeader is the length of the record prefix before the item.
+const recordHeader = 1 + 8
+
+func encodeRecord(ts uint64, it value.Item) []byte {
+	b := make([]byte, recordHeader, recordHeader+256)
+	b[0] = recordFormat
+	binary.BigEndian.PutUint64(b[1:], ts)
+	return value.AppendItem(b, it)
+}
+
+// DecodeRecord decodes a stored item record into its timestamp and item.
+// Binary values of the item alias b.
+func DecodeRecord(b []byte) (ts uint64, it value.Item, err error) {
+	if len(b) < recordHeader || b[0] != recordFormat {
+		return 0, nil, fmt.Errorf("%w: bad record header", ErrCorruptItem)
+	}
+	it, err = value.DecodeItem(b[recordHeader:])
+	if err != nil {
+		return 0, nil, fmt.Errorf("%w: %w", ErrCorruptItem, err)
+	}
+	return binary.BigEndian.Uint64(b[1:]), it, nil
+}
+
+// batch is the write transaction of one Apply call. It commits early when the
+// transaction approaches Badger's batch limits, recording the index of the
+// last entry it holds, so any prefix of the entries is applied atomically.
+type batch struct {
+	sm  *StateMachine
+	txn *badger.Txn
+	// size and count estimate the transaction's pending writes.
+	size, count int64
+	// stats holds the item count and size changes per table since the last commit.
+	stats map[uint64]stats
+	// lastIndex is the index of the last entry applied into this batch.
+	lastIndex uint64
+	// committed is the lastIndex at the last commit.
+	committed uint64
+}
+
+func (sm *StateMachine) newBatch() *batch {
+	return &batch{sm: sm, txn: sm.db.NewTransaction(true), stats: map[uint64]stats{}}
+}
+
+func (b *batch) discard() { b.txn.Discard() }
+
+// get returns the current item at key, seeing this batch's own writes.
+func (b *batch) get(key []byte) (value.Item, error) {
+	it, err := b.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read item: %w", err)
+	}
+	raw, err := it.ValueCopy(nil)
+	if err != nil {
+		return nil, fmt.Errorf("read item: %w", err)
+	}
+	_, item, err := DecodeRecord(raw)
+	return item, err
+}
+
+// write stores next at key (or deletes it when next is nil) and accounts the
+// table's statistics.
+func (b *batch) write(table uint64, key []byte, ts uint64, old, next value.Item) error {
+	var rec []byte
+	if next != nil {
+		rec = encodeRecord(ts, next)
+	}
+	// Room for the write plus the statistics and applied index written at commit.
+	need := int64(len(key)+len(rec)) + 64
+	limit := b.sm.db.MaxBatchSize()*3/4 - int64(len(b.stats)+1)*64
+	if b.count > 0 && (b.size+need > limit || b.count+int64(len(b.stats))+3 >= b.sm.db.MaxBatchCount()) {
+		if err := b.commit(); err != nil {
+			return err
+		}
+	}
+	var err error
+	if next != nil {
+		err = b.txn.Set(key, rec)
+	} else {
+		err = b.txn.Delete(key)
+	}
+	if err != nil {
+		return fmt.Errorf("write item: %w", err)
+	}
+	b.size += need
+	b.count++
+	st := b.stats[table]
+	switch {
+	case old == nil && next != nil:
+		st.count++
+	case old != nil && next == nil:
+		st.count--
+	}
+	st.bytes += int64(sizeOf(next) - sizeOf(old))
+	b.stats[table] = st
+	return nil
+}
+
+func sizeOf(it value.Item) int {
+	if it == nil {
+		return 0
+	}
+	return it.Size()
+}
+
+// commit writes the statistics and the applied index and commits, then
+// starts a new transaction.
+func (b *batch) commit() error {
+	if b.lastIndex == b.committed {
+		return nil
+	}
+	for table, d := range b.stats {
+		if err := b.addStats(table, d); err != nil {
+			return err
+		}
+	}
+	var idx [8]byte
+	binary.BigEndian.PutUint64(idx[:], b.lastIndex)
+	if err := b.txn.Set(appliedKey(b.sm.group), idx[:]); err != nil {
+		return fmt.Errorf("write applied index: %w", err)
+	}
+	if err := b.txn.Commit(); err != nil {
+		return fmt.Errorf("commit through index %d: %w", b.lastIndex, err)
+	}
+	b.sm.applied.Store(b.lastIndex)
+	b.committed = b.lastIndex
+	b.txn = b.sm.db.NewTransaction(true)
+	b.size, b.count = 0, 0
+	clear(b.stats)
+	return nil
+}
+
+func (b *batch) addStats(table uint64, d stats) error {
+	key := statsKey(table, b.sm.group)
+	cur, err := readStats(b.txn, key)
+	if err != nil {
+		return err
+	}
+	cur.count += d.count
+	cur.bytes += d.bytes
+	var v [16]byte
+	binary.BigEndian.PutUint64(v[:8], uint64(cur.count))
+	binary.BigEndian.PutUint64(v[8:], uint64(cur.bytes))
+	if err := b.txn.Set(key, v[:]); err != nil {
+		return fmt.Errorf("write table stats: %w", err)
+	}
+	return nil
+}
+
+func readStats(txn *badger.Txn, key []byte) (stats, error) {
+	it, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return stats{}, nil
+	}
+	if err != nil {
+		return stats{}, fmt.Errorf("read table stats: %w", err)
+	}
+	var st stats
+	err = it.Value(func(v []byte) error {
+		if len(v) != 16 {
+			return fmt.Errorf("table stats of %d bytes", len(v))
+		}
+		st.count = int64(binary.BigEndian.Uint64(v[:8]))
+		st.bytes = int64(binary.BigEndian.Uint64(v[8:]))
+		return nil
+	})
+	return st, err
+}

@@ -1,0 +1,27 @@
+// Package partition is atoll's storage-side core: the item model, keys,
+// expressions and the deterministic state machine that a group applies.
+//
+// Subpackages, by responsibility:
+//
+//   - value: DynamoDB attribute values and items, DynamoDB numbers (exact
+//     decimals), validation, comparison, item size accounting and the
+//     binary item encoding.
+//   - keys: the order-preserving key encoding, the pinned partition-key hash
+//     and the ring position of an item.
+//   - expr: parsing, binding and evaluating DynamoDB's expressions
+//     (condition, filter, key condition, update, projection), the legacy
+//     request parameters they replace, and the binary encoding of bound
+//     expression trees.
+//
+// This package holds the state machine: Command (a validated, bound write and
+// its stable binary encoding), StateMachine (Apply over the node's data
+// Badger, plus consistent reads) and DropTable. See DESIGN.md for the key
+// layout and the invariants.
+//
+// Concurrency: StateMachine.Apply is called by one goroutine at a time (the
+// group's apply loop); Get, Range and TableStats may run concurrently with it
+// and read the latest committed state.
+//
+// Nothing under partition imports Raft, gRPC or HTTP, and wire types (protobuf,
+// DynamoDB JSON) never reach it: the edges convert them.
+package partition
