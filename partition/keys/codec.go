@@ -53,7 +53,7 @@ func typeTag(t value.Type) (byte, bool) {
 // encodings sort component by component.
 //
 // Empty strings and binaries are encoded even though DynamoDB forbids them as
-// key values (ValidateKeyValue rejects them at the boundary). It returns an
+// key values (value.ValidateKeyValue rejects them at the boundary). It returns an
 // error wrapping ErrNotKeyType for other types and ErrNumberRange for a Number
 // outside DynamoDB's range.
 func AppendValue(dst []byte, v value.Value) ([]byte, error) {

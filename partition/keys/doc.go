@@ -7,8 +7,8 @@
 // HashEncoded (the ring hash), Position, AppendPosition, PartitionPrefix and
 // DecodePosition (ring positions), DataKey, TablePrefix and SplitDataKey
 // (data DB keys), SegmentRange, TableSegmentRange and SegmentOf (parallel
-// Scan segments), PrefixEnd (exclusive range ends). ValidateKeyValue and
-// ValidateSegment check user input with DynamoDB's ValidationException
+// Scan segments), PrefixEnd (exclusive range ends). ValidateSegment
+// checks user input with DynamoDB's ValidationException
 // messages (*value.ValidationError); every other error wraps one of the
 // sentinels in errors.go and means a programming or storage fault.
 //

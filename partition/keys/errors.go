@@ -4,7 +4,7 @@ import "errors"
 
 // Sentinel errors. They describe programming or storage faults, not user
 // input: user input is rejected earlier with a *value.ValidationError carrying
-// DynamoDB's message (see ValidateKeyValue and ValidateSegment). Callers match
+// DynamoDB's message (see ValidateSegment and value.ValidateKeyValue). Callers match
 // them with errors.Is; the returned errors wrap them with short context.
 var (
 	// ErrNotKeyType is returned when a value or type other than S, N or B is

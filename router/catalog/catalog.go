@@ -1,4 +1,4 @@
-package meta
+package catalog
 
 import (
 	"encoding/binary"
@@ -16,9 +16,9 @@ import (
 // Errors of the catalog.
 var (
 	// ErrTableExists is returned by Create when a live table has the name.
-	ErrTableExists = errors.New("meta: table already exists")
+	ErrTableExists = errors.New("catalog: table already exists")
 	// ErrTableNotFound is returned when no live table has the name.
-	ErrTableNotFound = errors.New("meta: table not found")
+	ErrTableNotFound = errors.New("catalog: table not found")
 )
 
 // Catalog keys live under table id 0 of the data DB, beside the state

@@ -1,0 +1,4 @@
+package router
+
+// registerBatch registers the handlers of this file.
+func (a *API) registerBatch(s *Server) {}
