@@ -297,9 +297,9 @@ func checkActionValue(op string, o Operand) error {
 	if !ok {
 		return nil
 	}
-	name, bad := actionTypeNames[v.Value.Type]
+	_, bad := actionTypeNames[v.Value.Type]
 	if bad && !(op == "ADD" && v.Value.Type == value.TypeN) {
-		return invalidf(KindUpdate, msgActionType, op, name)
+		return actionTypeError(op, v.Value.Type)
 	}
 	return nil
 }

@@ -36,7 +36,7 @@ const (
 	msgOperandCount     = "Incorrect number of operands for operator or function; operator or function: %s, number of operands: %d"
 	msgNeedsPath        = "Operator or function requires a document path; operator or function: %s"
 	msgOperandType      = "Incorrect operand type for operator or function; operator or function: %s, operand type: %s"
-	msgActionType       = "Incorrect operand type for operator or function; operator: %s, operand type: %s"
+	msgActionType       = "Incorrect operand type for operator or function; operator: %s, operand type: %s, typeSet: ALLOWED_FOR_%s_OPERAND"
 	msgNotDistinct      = "The first operand must be distinct from the remaining operands for this operator or function; operator: %s, first operand: %s"
 	msgBetweenTypes     = "The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}"
 	msgBetweenOrder     = "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}"

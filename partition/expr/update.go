@@ -27,9 +27,6 @@ const (
 	msgUpdateBadPath     = "The document path provided in the update expression is invalid for update"
 	msgUpdateItemSize    = "Item size to update has exceeded the maximum allowed size"
 	msgUpdateKeyAttr     = "One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key"
-	// msgUpdateActionType follows "Invalid UpdateExpression: " for an ADD
-	// or DELETE value of a type the action does not take.
-	msgUpdateActionType = "Incorrect operand type for operator or function; operator: %s, operand type: %s, typeSet: ALLOWED_FOR_%s_OPERAND"
 )
 
 // updateWrite is one value to store at a path.
@@ -305,7 +302,7 @@ func actionTypeError(action string, t value.Type) error {
 	if !ok {
 		name = t.String()
 	}
-	return invalidf(KindUpdate, msgUpdateActionType, action, name, action)
+	return invalidf(KindUpdate, msgActionType, action, name, action)
 }
 
 // evalUpdateOperand computes the value of a SET operand against the
