@@ -1,0 +1,40 @@
+package node
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// badgerOptions returns the data Badger's options for cfg. Durability is
+// not Badger's job: the proposer syncs after each batch of writes.
+func badgerOptions(cfg Config, log *slog.Logger) badger.Options {
+	opts := badger.DefaultOptions(cfg.DataDir)
+	if cfg.InMemory {
+		opts = badger.DefaultOptions("").WithInMemory(true)
+	}
+	s := cfg.Storage
+	return opts.
+		WithLogger(badgerLogger{log.With("component", "badger")}).
+		WithSyncWrites(false).
+		WithDetectConflicts(false).
+		WithMemTableSize(s.MemTableSize).
+		WithNumMemtables(s.NumMemtables).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithBaseTableSize(4 << 20).
+		WithBlockCacheSize(s.BlockCacheSize).
+		WithIndexCacheSize(s.IndexCacheSize).
+		WithValueLogFileSize(s.ValueLogFileSize).
+		WithNumCompactors(2)
+}
+
+// badgerLogger adapts slog to Badger's logger. Badger's info chatter goes to
+// debug.
+type badgerLogger struct{ log *slog.Logger }
+
+func (l badgerLogger) Errorf(f string, a ...any)   { l.log.Error(fmt.Sprintf(f, a...)) }
+func (l badgerLogger) Warningf(f string, a ...any) { l.log.Warn(fmt.Sprintf(f, a...)) }
+func (l badgerLogger) Infof(f string, a ...any)    { l.log.Debug(fmt.Sprintf(f, a...)) }
+func (l badgerLogger) Debugf(f string, a ...any)   { l.log.Debug(fmt.Sprintf(f, a...)) }

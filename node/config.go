@@ -1,0 +1,102 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+)
+
+// Config configures a Node. Start from DefaultConfig; only cmd/ reads flags
+// and the environment into it.
+type Config struct {
+	// APIAddr is the listen address of the DynamoDB HTTP API (with /healthz
+	// and /readyz).
+	APIAddr string
+	// DataDir is where the data lives. Ignored when InMemory is set.
+	DataDir string
+	// InMemory keeps everything in memory: a throwaway node whose data is
+	// gone when it stops.
+	InMemory bool
+	// SyncWrites makes every acknowledged write durable (fsync with group
+	// commit) before the acknowledgement. Only tests and benchmarks of the
+	// protocol turn it off.
+	SyncWrites bool
+
+	// Region and AccountID appear in table ARNs.
+	Region    string
+	AccountID string
+
+	// Storage sizes the data Badger's memory use.
+	Storage StorageConfig
+
+	// Logger receives the node's logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// StorageConfig sizes the memory of the data Badger. The defaults keep an
+// idle node well under 100 MB of resident memory.
+type StorageConfig struct {
+	// MemTableSize is the size of one memtable in bytes. Badger's largest
+	// write batch is 15% of it, and one batch must hold a 400 KB item and a
+	// 1 MB value threshold, so it is at least 8 MiB.
+	MemTableSize int64
+	// NumMemtables is how many memtables may exist (the active one and
+	// those waiting to be flushed).
+	NumMemtables int
+	// BlockCacheSize is the block cache size in bytes (0 disables it).
+	BlockCacheSize int64
+	// IndexCacheSize is the table-index cache size in bytes (0 keeps all
+	// indexes in memory).
+	IndexCacheSize int64
+	// ValueLogFileSize is the size of each value-log file in bytes.
+	ValueLogFileSize int64
+}
+
+// DefaultConfig returns the configuration of `atoll` with no flags: API on
+// :8000, data in ./data, durable writes, us-east-1.
+func DefaultConfig() Config {
+	return Config{
+		APIAddr:    ":8000",
+		DataDir:    "./data",
+		SyncWrites: true,
+		Region:     "us-east-1",
+		AccountID:  "000000000000",
+		Storage: StorageConfig{
+			MemTableSize:     16 << 20,
+			NumMemtables:     2,
+			BlockCacheSize:   16 << 20,
+			IndexCacheSize:   8 << 20,
+			ValueLogFileSize: 64 << 20,
+		},
+	}
+}
+
+// Validate reports the first problem with c, or nil.
+func (c Config) Validate() error {
+	switch {
+	case c.APIAddr == "":
+		return errors.New("node: APIAddr is empty")
+	case !c.InMemory && c.DataDir == "":
+		return errors.New("node: DataDir is empty (set it, or use InMemory)")
+	case c.Region == "":
+		return errors.New("node: Region is empty")
+	case c.AccountID == "":
+		return errors.New("node: AccountID is empty")
+	}
+	return c.Storage.Validate()
+}
+
+// Validate reports the first problem with c, or nil.
+func (c StorageConfig) Validate() error {
+	switch {
+	case c.MemTableSize < 8<<20:
+		return fmt.Errorf("node: Storage.MemTableSize %d is below the minimum of 8 MiB", c.MemTableSize)
+	case c.NumMemtables < 1:
+		return fmt.Errorf("node: Storage.NumMemtables %d, want at least 1", c.NumMemtables)
+	case c.BlockCacheSize < 0 || c.IndexCacheSize < 0:
+		return errors.New("node: Storage cache sizes must not be negative")
+	case c.ValueLogFileSize < 1<<20 || c.ValueLogFileSize >= 2<<30:
+		return fmt.Errorf("node: Storage.ValueLogFileSize %d is outside [1 MiB, 2 GiB)", c.ValueLogFileSize)
+	}
+	return nil
+}
