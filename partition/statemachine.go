@@ -177,8 +177,10 @@ func (sm *StateMachine) applyOne(b *batch, e Entry, cmd *Command, res *Result) e
 			return nil
 		}
 		// Like DynamoDB, an update of an absent item that only removes or
-		// deletes creates nothing.
-		if old == nil && len(cmd.Update.Set) == 0 && len(cmd.Update.Add) == 0 {
+		// deletes creates nothing (an update with no action at all, such
+		// as an empty AttributeUpdates, does create the item from its key).
+		u := cmd.Update
+		if old == nil && len(u.Set) == 0 && len(u.Add) == 0 && len(u.Remove)+len(u.Delete) > 0 {
 			next = nil
 		}
 	default:

@@ -60,14 +60,15 @@ func (c *constraints) checkTableName(name *string, path string) {
 		return
 	}
 	n := *name
+	// DynamoDB reports the pattern before the lengths.
+	if !tableNamePattern.MatchString(n) {
+		c.add(quoted(n), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+	}
 	if len(n) < MinTableNameLength {
 		c.add(quoted(n), path, fmt.Sprintf("Member must have length greater than or equal to %d", MinTableNameLength))
 	}
 	if len(n) > MaxTableNameLength {
 		c.add(quoted(n), path, fmt.Sprintf("Member must have length less than or equal to %d", MaxTableNameLength))
-	}
-	if !tableNamePattern.MatchString(n) {
-		c.add(quoted(n), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -146,6 +147,21 @@ func (s *server) stop(t *testing.T, sig syscall.Signal) error {
 	}
 }
 
+// residentBytes returns a process's resident memory from /proc.
+func residentBytes(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var kb int64
+		if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil {
+			return kb << 10, nil
+		}
+	}
+	return 0, errors.New("no VmRSS line")
+}
+
 func createTable(t *testing.T, c *dynamodb.Client) {
 	t.Helper()
 	_, err := c.CreateTable(t.Context(), &dynamodb.CreateTableInput{
@@ -243,6 +259,11 @@ func TestGracefulRestart(t *testing.T) {
 	}
 	dir := t.TempDir()
 	s := startServer(t, dir)
+	if rss, err := residentBytes(s.cmd.Process.Pid); err != nil {
+		t.Logf("resident memory not measured: %v", err)
+	} else if rss > 100<<20 {
+		t.Errorf("idle node uses %d MB resident, want under 100 MB", rss>>20)
+	}
 	c := s.client()
 	createTable(t, c)
 	_, err := c.PutItem(t.Context(), &dynamodb.PutItemInput{

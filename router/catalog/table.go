@@ -59,6 +59,14 @@ type Table struct {
 	LastDecrease time.Time `json:"lastDecrease"`
 	// BillingChanged is when the billing mode was last changed (zero if never).
 	BillingChanged time.Time `json:"billingChanged"`
+	// PayPerRequestSince is when the table last became PAY_PER_REQUEST
+	// (at creation or by UpdateTable); zero if it never was. DynamoDB
+	// reports it as BillingModeSummary.LastUpdateToPayPerRequestDateTime.
+	PayPerRequestSince time.Time `json:"payPerRequestSince"`
+	// BillingExplicit is whether BillingMode was ever given (at creation
+	// or by UpdateTable): only then does DynamoDB describe a provisioned
+	// table with a BillingModeSummary.
+	BillingExplicit bool `json:"billingExplicit"`
 	// Tags are the table's tags, in insertion order, keys unique.
 	Tags []Tag `json:"tags"`
 	// Status is the table status (StatusActive once created).
@@ -67,8 +75,12 @@ type Table struct {
 	Created time.Time `json:"created"`
 	// DeletionProtection refuses DeleteTable while set.
 	DeletionProtection bool `json:"deletionProtection"`
-	// TableClass is STANDARD or STANDARD_INFREQUENT_ACCESS.
+	// TableClass is STANDARD or STANDARD_INFREQUENT_ACCESS, or "" when it
+	// was never given (DynamoDB then omits TableClassSummary).
 	TableClass string `json:"tableClass"`
+	// TableClassChanged is when UpdateTable last changed the table class
+	// (zero if never).
+	TableClassChanged time.Time `json:"tableClassChanged"`
 	// TTLAttribute is the time-to-live attribute name; TTLEnabled whether TTL is on.
 	TTLAttribute string `json:"ttlAttribute"`
 	TTLEnabled   bool   `json:"ttlEnabled"`
