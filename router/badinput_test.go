@@ -35,7 +35,7 @@ func TestBadInputNeverCorrupts(t *testing.T) {
 	longExpr := "attribute_exists(pk)" + strings.Repeat(" AND attribute_exists(pk)", 200)
 	tests := []struct {
 		name, op, body string
-		wantType        string
+		wantType       string
 	}{
 		{"malformed JSON", "PutItem", `{"TableName":"bad",`, "SerializationException"},
 		{"not an object", "PutItem", `[1,2,3]`, "SerializationException"},
