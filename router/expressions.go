@@ -1,6 +1,10 @@
 package router
 
 import (
+	"errors"
+	"maps"
+	"slices"
+
 	"github.com/atolldb/atoll/partition/expr"
 	"github.com/atolldb/atoll/partition/value"
 	"github.com/atolldb/atoll/router/wire"
@@ -57,6 +61,24 @@ func (a *API) compile(p exprParams) (*expr.Compiled, error) {
 	set(&r.Update, p.Update, expr.KindUpdate)
 	set(&r.Projection, p.Projection, expr.KindProjection)
 	return a.exprs.Compile(r)
+}
+
+// msgInvalidExprValue wraps the message of an invalid ExpressionAttributeValues entry.
+const msgInvalidExprValue = "ExpressionAttributeValues contains invalid value: %s for key %s"
+
+// validateExprValues validates each ExpressionAttributeValues entry, in key
+// order, wrapping a value's own message as DynamoDB does.
+func validateExprValues(vals wire.Item) error {
+	for _, name := range slices.Sorted(maps.Keys(vals)) {
+		if err := vals[name].Validate(); err != nil {
+			var verr *value.ValidationError
+			if errors.As(err, &verr) {
+				return value.Validationf(msgInvalidExprValue, verr.Message, name)
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // Conversions of the legacy parameters from wire types to expr's. An absent

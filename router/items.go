@@ -50,8 +50,6 @@ const (
 	// allows but the operation does not (PutItem and DeleteItem take only
 	// NONE and ALL_OLD).
 	msgReturnValuesInvalid = "Return values set to invalid value"
-	// msgInvalidExprValue wraps an invalid ExpressionAttributeValues entry.
-	msgInvalidExprValue = "ExpressionAttributeValues contains invalid value: %s for key %s"
 )
 
 // Limits of AttributesToGet ("AttributesToGet" in the API reference: 1 to
@@ -100,21 +98,6 @@ func itemsRenderList(l []string) string {
 func itemsValidateValues(it wire.Item) error {
 	for _, name := range slices.Sorted(maps.Keys(it)) {
 		if err := it[name].Validate(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// itemsValidateExprValues validates the ExpressionAttributeValues of a
-// request, with DynamoDB's wrapping of the value's own message.
-func itemsValidateExprValues(vals wire.Item) error {
-	for _, name := range slices.Sorted(maps.Keys(vals)) {
-		if err := vals[name].Validate(); err != nil {
-			var verr *value.ValidationError
-			if errors.As(err, &verr) {
-				return value.Validationf(msgInvalidExprValue, verr.Message, name)
-			}
 			return err
 		}
 	}
@@ -282,7 +265,7 @@ func (a *API) putItem(ctx context.Context, in *wire.PutItemInput) (*wire.PutItem
 // compileWrite validates the expression attribute values and compiles a
 // write's expressions; it returns nil when the request has none.
 func (a *API) compileWrite(p exprParams) (*expr.Compiled, error) {
-	if err := itemsValidateExprValues(p.Values); err != nil {
+	if err := validateExprValues(p.Values); err != nil {
 		return nil, err
 	}
 	return a.compile(p)

@@ -67,7 +67,7 @@ func (a *API) query(ctx context.Context, in *wire.QueryInput) (*wire.QueryOutput
 	if in.KeyConditions == nil && in.KeyConditionExpression == nil {
 		return nil, value.Validationf(msgKeyCondRequired)
 	}
-	if err := queryCheckValues(in.ExpressionAttributeValues); err != nil {
+	if err := validateExprValues(in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
 	comp, err := a.compile(params)
@@ -341,7 +341,7 @@ func (a *API) scan(ctx context.Context, in *wire.ScanInput) (*wire.ScanOutput, e
 			return nil, err
 		}
 	}
-	if err := queryCheckValues(in.ExpressionAttributeValues); err != nil {
+	if err := validateExprValues(in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
 	comp, err := a.compile(params)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 
 	"github.com/atolldb/atoll/partition/expr"
@@ -52,7 +51,6 @@ const (
 	msgFilterOnKey         = "Filter Expression can only contain non-primary key attributes: Primary key attribute: %s"
 	msgSegmentNeedsTotal   = "The TotalSegments parameter is required but was not present in the request when Segment parameter is present"
 	msgTotalNeedsSegment   = "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
-	msgValuesInvalidValue  = "ExpressionAttributeValues contains invalid value: %s for key %s"
 	msgValidationPrefixOne = "1 validation error detected: "
 )
 
@@ -106,28 +104,6 @@ func queryResolveSelect(sel string, attributesToGet, projectionExpr, index bool,
 		return "", value.Validationf("%s"+msgSelectWithProj, prefix, what)
 	}
 	return sel, nil
-}
-
-// queryCheckValues validates each ExpressionAttributeValues value (the
-// wire decoder only checks that each is a well-formed attribute value) as
-// DynamoDB does before compiling: "ExpressionAttributeValues contains
-// invalid value: <problem> for key :v".
-func queryCheckValues(values wire.Item) error {
-	names := make([]string, 0, len(values))
-	for k := range values {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		if err := value.Value(values[k]).Validate(); err != nil {
-			var verr *value.ValidationError
-			if errors.As(err, &verr) {
-				return value.Validationf(msgValuesInvalidValue, verr.Message, k)
-			}
-			return err
-		}
-	}
-	return nil
 }
 
 // queryNoSuchIndex returns the error for an IndexName the table does not have.
