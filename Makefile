@@ -50,6 +50,7 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...
+	$(GO) run ./cmd/atollbench --suite --records 30000 --warmup 500ms --duration 3s --reps 3 --markdown BENCHMARKS.md
 
 clean:
 	rm -rf bin $(TOOLS_DIR)
