@@ -10,7 +10,7 @@ FUZZTIME    ?= 60s
 # Benchmark repetitions under `make bench` (medians need several).
 BENCHCOUNT  ?= 5
 
-.PHONY: all build run test vet lint unit fuzz bench clean
+.PHONY: all build run test vet lint unit fuzz bench clean proto
 
 all: build
 
@@ -54,3 +54,31 @@ bench:
 
 clean:
 	rm -rf bin $(TOOLS_DIR)
+
+# proto regenerates the committed Go code in proto/*pb/ from proto/*.proto.
+# The plugin versions match google.golang.org/protobuf and grpc in go.mod;
+# protoc itself comes from Debian's protobuf-compiler (3.21.12).
+PROTOC_GEN_GO_VERSION      := v1.36.12
+PROTOC_GEN_GO_GRPC_VERSION := v1.6.2
+PROTOC_GEN_GO      := $(TOOLS_DIR)/protoc-gen-go-$(PROTOC_GEN_GO_VERSION)
+PROTOC_GEN_GO_GRPC := $(TOOLS_DIR)/protoc-gen-go-grpc-$(PROTOC_GEN_GO_GRPC_VERSION)
+
+$(PROTOC_GEN_GO):
+	@mkdir -p $(TOOLS_DIR)
+	GOBIN=$(TOOLS_DIR) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+	mv $(TOOLS_DIR)/protoc-gen-go $(PROTOC_GEN_GO)
+
+$(PROTOC_GEN_GO_GRPC):
+	@mkdir -p $(TOOLS_DIR)
+	GOBIN=$(TOOLS_DIR) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
+	mv $(TOOLS_DIR)/protoc-gen-go-grpc $(PROTOC_GEN_GO_GRPC)
+
+proto: $(PROTOC_GEN_GO) $(PROTOC_GEN_GO_GRPC)
+	@command -v protoc >/dev/null || apt-get install -y protobuf-compiler || \
+		{ apt-get update && apt-get install -y protobuf-compiler; }
+	protoc -I proto \
+		--plugin=protoc-gen-go=$(PROTOC_GEN_GO) \
+		--plugin=protoc-gen-go-grpc=$(PROTOC_GEN_GO_GRPC) \
+		--go_out=. --go_opt=module=github.com/atolldb/atoll \
+		--go-grpc_out=. --go-grpc_opt=module=github.com/atolldb/atoll \
+		proto/*.proto

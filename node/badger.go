@@ -7,8 +7,13 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-// badgerOptions returns the data Badger's options for cfg. Durability is
-// not Badger's job: the proposer syncs after each batch of writes.
+// badgerOptions returns the data Badger's options for cfg. With SyncWrites
+// every commit syncs the write-ahead log of the memtable it wrote to before
+// it returns. That is what makes an acknowledged write durable: the local
+// proposer applies each batch of concurrent writes in one commit, so the
+// batch shares one sync (group commit). An explicit DB.Sync after the
+// commit would not do: it syncs only the active memtable's log, so a batch
+// whose commit rotated the memtable could be lost on power failure.
 func badgerOptions(cfg Config, log *slog.Logger) badger.Options {
 	opts := badger.DefaultOptions(cfg.DataDir)
 	if cfg.InMemory {
@@ -17,7 +22,7 @@ func badgerOptions(cfg Config, log *slog.Logger) badger.Options {
 	s := cfg.Storage
 	return opts.
 		WithLogger(badgerLogger{log.With("component", "badger")}).
-		WithSyncWrites(false).
+		WithSyncWrites(cfg.SyncWrites && !cfg.InMemory).
 		WithDetectConflicts(false).
 		WithMemTableSize(s.MemTableSize).
 		WithNumMemtables(s.NumMemtables).

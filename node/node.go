@@ -63,7 +63,7 @@ func (n *Node) open() error {
 		return err
 	}
 	lcfg := replication.DefaultLocalConfig()
-	lcfg.Sync = n.cfg.SyncWrites && !n.cfg.InMemory
+	lcfg.Sync = false // the data DB syncs every commit itself (see badgerOptions)
 	n.store, err = replication.NewSingle(n.db, lcfg, nil, n.cfg.Logger)
 	if err != nil {
 		return err

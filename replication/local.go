@@ -23,8 +23,11 @@ type LocalConfig struct {
 	// MaxBatch is the most commands applied (and made durable with one
 	// sync) together.
 	MaxBatch int
-	// Sync makes every batch durable before its proposers are answered. Off
-	// only for throwaway in-memory nodes.
+	// Sync calls the Syncer after every batch before its proposers are
+	// answered. Leave it off when the DB syncs each commit itself (Badger
+	// with SyncWrites, as the node opens it): Badger's DB.Sync covers only
+	// the active memtable's log, so it cannot stand in for SyncWrites when a
+	// batch may rotate the memtable.
 	Sync bool
 }
 
