@@ -250,11 +250,9 @@ func TestApplyCorruptCommandIsFatal(t *testing.T) {
 func TestRangeAndDropTable(t *testing.T) {
 	sm, db := newSM(t)
 	a := &applier{t: t, sm: sm}
-	var all [][]byte
 	for i := range 10 {
 		pk := fmt.Sprintf("p%d", i)
 		a.apply(put(t, 3, pk, nil), put(t, 4, pk, nil))
-		all = append(all, pos(t, pk))
 	}
 	collect := func(start, end []byte, reverse bool) [][]byte {
 		var out [][]byte

@@ -15,17 +15,8 @@ import (
 // ProductCatalog item), so that a reader can compare each case with
 // DynamoDB's documented behaviour.
 
-// ddbJSON decodes DynamoDB's JSON attribute value form ({"S": "x"}, ...) for
-// test fixtures.
-func ddbJSON(t *testing.T, raw string) value.Value {
-	t.Helper()
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(raw), &m); err != nil {
-		t.Fatalf("fixture %s: %v", raw, err)
-	}
-	return decodeFixture(t, m)
-}
-
+// decodeFixture decodes one attribute value in DynamoDB's JSON form
+// ({"S": "x"}, ...) for test fixtures.
 func decodeFixture(t *testing.T, m map[string]json.RawMessage) value.Value {
 	t.Helper()
 	if len(m) != 1 {
