@@ -82,8 +82,19 @@ func NewStateMachine(db *badger.DB, group uint64, log *slog.Logger) (*StateMachi
 		log = slog.New(slog.DiscardHandler)
 	}
 	sm := &StateMachine{db: db, group: group, log: log.With("component", "statemachine", "group", group)}
-	err := db.View(func(txn *badger.Txn) error {
-		it, err := txn.Get(appliedKey(group))
+	if err := sm.Reload(); err != nil {
+		return nil, err
+	}
+	return sm, nil
+}
+
+// Reload re-reads the applied index stored in the DB (zero when there is
+// none). A snapshot restore calls it after replacing the group's keys
+// underneath the state machine; it must not run concurrently with Apply.
+func (sm *StateMachine) Reload() error {
+	var applied uint64
+	err := sm.db.View(func(txn *badger.Txn) error {
+		it, err := txn.Get(appliedKey(sm.group))
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil
 		}
@@ -94,14 +105,32 @@ func NewStateMachine(db *badger.DB, group uint64, log *slog.Logger) (*StateMachi
 			if len(v) != 8 {
 				return fmt.Errorf("applied index of %d bytes", len(v))
 			}
-			sm.applied.Store(binary.BigEndian.Uint64(v))
+			applied = binary.BigEndian.Uint64(v)
 			return nil
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("group %d: read applied index: %w", group, err)
+		return fmt.Errorf("group %d: read applied index: %w", sm.group, err)
 	}
-	return sm, nil
+	sm.applied.Store(applied)
+	return nil
+}
+
+// SystemKeyGroup reports whether key (a key of the data DB) is one of a
+// group's system keys, its applied index or its statistics of a table, and
+// which group's. A snapshot of a group carries these keys with its data.
+func SystemKeyGroup(key []byte) (group uint64, ok bool) {
+	sys := keys.TablePrefix(0)
+	if len(key) <= len(sys) || string(key[:len(sys)]) != string(sys) {
+		return 0, false
+	}
+	switch rest := key[len(sys):]; {
+	case rest[0] == sysApplied && len(rest) == 1+8:
+		return binary.BigEndian.Uint64(rest[1:]), true
+	case rest[0] == sysStats && len(rest) == 1+8+8:
+		return binary.BigEndian.Uint64(rest[9:]), true
+	}
+	return 0, false
 }
 
 // AppliedIndex returns the highest index applied and stored.

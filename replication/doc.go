@@ -1,8 +1,20 @@
 // Package replication turns the partition state machine into replicated,
-// durable groups. Today it holds the single-replica proposer, Local, and the
-// hybrid logical clock, HLC; Raft groups (hashicorp/raft, many per node
-// sharing one transport and one log store) arrive behind the same Propose
-// contract.
+// durable groups: the single-replica proposer Local, the hybrid logical
+// clock HLC, and Raft groups (hashicorp/raft, many per node sharing one
+// transport, one log store and one data Badger).
+//
+// Manager runs a node's Raft groups (StartGroup, Group, StopGroup, Close).
+// A Group is one replica: Propose (leader only) stamps a command with the
+// HLC, replicates it and returns its partition.Result; membership changes
+// (AddNonvoter, AddVoter, RemoveServer) and Snapshot go to raft. The FSM
+// applies committed batches to the group's partition.StateMachine and stops
+// the replica on an unexpected apply error. The data Badger is the
+// snapshot: a live snapshot store streams a group's key range to a lagging
+// follower, which clears its range and ingests it. See DESIGN.md.
+//
+// Group and Manager methods are safe for concurrent use. A Group owns a
+// watcher goroutine and the waiters of its proposals; Shutdown (or
+// Manager.Close) stops raft and waits for them.
 //
 // Local applies commands straight to a partition.StateMachine with group
 // commit: proposals that arrive while a batch is being applied and synced

@@ -1,0 +1,343 @@
+package replication
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/raft"
+
+	"github.com/atolldb/atoll/partition"
+)
+
+// Errors of Raft groups. (They live here rather than in an errors.go while
+// the package is being built in parallel; ErrStopped is in local.go.)
+var (
+	// ErrNotLeader is returned (as a *NotLeaderError carrying the leader
+	// hint) by Propose and membership changes on a replica that is not the
+	// group's leader. The command was not applied; retry at the leader.
+	ErrNotLeader = errors.New("replication: not the group's leader")
+	// ErrLeadershipLost is returned by Propose when the leader lost its
+	// leadership before the command committed: it may or may not be
+	// applied.
+	ErrLeadershipLost = errors.New("replication: leadership lost, outcome unknown")
+	// ErrApplyFailed is returned (wrapping the cause) by Propose on a
+	// replica whose apply failed unexpectedly; the replica stopped.
+	ErrApplyFailed = errors.New("replication: apply failed, replica stopped")
+	// ErrBadSnapshot is returned when a snapshot stream is malformed or
+	// belongs to another group or range.
+	ErrBadSnapshot = errors.New("replication: bad snapshot")
+	// ErrNoSnapshot is returned by the snapshot store for an unknown
+	// snapshot ID.
+	ErrNoSnapshot = errors.New("replication: no such snapshot")
+	// ErrRestoreInterrupted is returned when starting a group whose last
+	// snapshot restore was cut short: its data is incomplete, and the
+	// replica must be removed and re-added.
+	ErrRestoreInterrupted = errors.New("replication: snapshot restore was interrupted")
+	// ErrGroupExists is returned by StartGroup for a group already running.
+	ErrGroupExists = errors.New("replication: group already running")
+)
+
+// NotLeaderError is ErrNotLeader with the leader this replica knows of.
+type NotLeaderError struct {
+	Group uint64
+	// Leader is the known leader, zero when unknown (an election is on).
+	Leader Peer
+}
+
+func (e *NotLeaderError) Error() string {
+	if e.Leader.ID == "" {
+		return fmt.Sprintf("%v: group %d, leader unknown", ErrNotLeader, e.Group)
+	}
+	return fmt.Sprintf("%v: group %d, leader %s at %s", ErrNotLeader, e.Group, e.Leader.ID, e.Leader.Addr)
+}
+
+// Is makes errors.Is(err, ErrNotLeader) hold.
+func (e *NotLeaderError) Is(target error) bool { return target == ErrNotLeader }
+
+// Peer is a replica's node: its raft server ID and transport address.
+type Peer struct {
+	ID   string
+	Addr string
+}
+
+// Group is one replica of one Raft group: a raft.Raft over the group's
+// state machine. Its methods may be called concurrently. It owns a watcher
+// goroutine (stopping the replica after a fatal apply error) and the
+// waiters of proposals; Shutdown stops and waits for all of them.
+type Group struct {
+	id    uint64
+	span  KeyRange
+	raft  *raft.Raft
+	fsm   *fsm
+	sm    *partition.StateMachine
+	clock *HLC
+	log   *slog.Logger
+
+	fatal     chan struct{} // closed when the FSM failed
+	fatalOnce sync.Once
+	closing   chan struct{} // closed by Shutdown
+	watchDone chan struct{} // closed when the watcher exits
+	shutOnce  sync.Once
+	shutErr   error
+
+	mu sync.Mutex
+	// closed refuses new proposal waiters; guarded by mu.
+	closed bool
+	// waiters counts goroutines waiting on raft futures; Add only under
+	// mu while !closed.
+	waiters sync.WaitGroup
+}
+
+// ID returns the group's ID.
+func (g *Group) ID() uint64 { return g.id }
+
+// Range returns the group's key range.
+func (g *Group) Range() KeyRange { return g.span }
+
+// StateMachine returns the group's state machine, for reads.
+func (g *Group) StateMachine() *partition.StateMachine { return g.sm }
+
+// IsLeader reports whether this replica is the group's leader now.
+func (g *Group) IsLeader() bool { return g.raft.State() == raft.Leader }
+
+// Leader returns the leader this replica knows of (zero when unknown).
+func (g *Group) Leader() Peer {
+	addr, id := g.raft.LeaderWithID()
+	return Peer{ID: string(id), Addr: string(addr)}
+}
+
+// AppliedIndex returns the highest log index applied to the state machine.
+func (g *Group) AppliedIndex() uint64 { return g.sm.AppliedIndex() }
+
+// Err returns the fatal error that stopped the replica, or nil.
+func (g *Group) Err() error { return g.fsm.failure() }
+
+func (g *Group) notLeader() error {
+	return &NotLeaderError{Group: g.id, Leader: g.Leader()}
+}
+
+// startWaiter registers a goroutine waiting on a raft future.
+func (g *Group) startWaiter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.waiters.Add(1)
+	return true
+}
+
+// wait waits for future (its Error method) or ctx, whichever ends first.
+func (g *Group) wait(ctx context.Context, future raft.Future) error {
+	if !g.startWaiter() {
+		return ErrStopped
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer g.waiters.Done()
+		done <- future.Error()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// timeoutOf returns the enqueue timeout for raft from ctx (0: none).
+func timeoutOf(ctx context.Context) (time.Duration, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return 0, nil
+	}
+	d := time.Until(dl)
+	if d <= 0 {
+		return 0, context.DeadlineExceeded
+	}
+	return d, nil
+}
+
+// raftErr maps raft's errors to the package's.
+func (g *Group) raftErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, raft.ErrNotLeader):
+		return g.notLeader()
+	case errors.Is(err, raft.ErrLeadershipLost), errors.Is(err, raft.ErrLeadershipTransferInProgress):
+		return fmt.Errorf("group %d: %w", g.id, ErrLeadershipLost)
+	case errors.Is(err, raft.ErrRaftShutdown):
+		if ferr := g.fsm.failure(); ferr != nil {
+			return ferr
+		}
+		return fmt.Errorf("group %d: %w", g.id, ErrStopped)
+	case errors.Is(err, raft.ErrEnqueueTimeout):
+		return fmt.Errorf("group %d: %w", g.id, context.DeadlineExceeded)
+	}
+	return fmt.Errorf("group %d: %w", g.id, err)
+}
+
+// Propose stamps cmd with an HLC timestamp, replicates it and returns its
+// result once it is committed and applied on this replica (the leader).
+// It returns a *NotLeaderError when this replica is not the leader,
+// ErrLeadershipLost when the outcome is unknown, ctx's error when ctx ends
+// first (the command may still be applied), and ErrStopped or
+// ErrApplyFailed when the replica stopped. ctx's deadline bounds the wait
+// to enqueue the command as well.
+func (g *Group) Propose(ctx context.Context, cmd *partition.Command) (partition.Result, error) {
+	if err := g.fsm.failure(); err != nil {
+		return partition.Result{}, err
+	}
+	if !g.IsLeader() {
+		return partition.Result{}, g.notLeader()
+	}
+	timeout, err := timeoutOf(ctx)
+	if err != nil {
+		return partition.Result{}, err
+	}
+	future := g.raft.Apply(encodeEntry(g.clock.Now(), cmd), timeout)
+	if err := g.wait(ctx, future); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return partition.Result{}, err
+		}
+		return partition.Result{}, g.raftErr(err)
+	}
+	switch r := future.Response().(type) {
+	case partition.Result:
+		return r, nil
+	case error:
+		return partition.Result{}, r
+	default:
+		return partition.Result{}, fmt.Errorf("group %d: unexpected apply response %T", g.id, r)
+	}
+}
+
+// AddNonvoter adds peer as a non-voting replica (it receives the log, or a
+// snapshot, without voting). Leader only. Promote it with AddVoter once it
+// has caught up.
+func (g *Group) AddNonvoter(ctx context.Context, peer Peer) error {
+	return g.membership(ctx, func(timeout time.Duration) raft.Future {
+		return g.raft.AddNonvoter(raft.ServerID(peer.ID), raft.ServerAddress(peer.Addr), 0, timeout)
+	})
+}
+
+// AddVoter adds peer as a voter, or promotes a non-voter. Leader only. A
+// voter votes at once, so add a new replica as a non-voter first.
+func (g *Group) AddVoter(ctx context.Context, peer Peer) error {
+	return g.membership(ctx, func(timeout time.Duration) raft.Future {
+		return g.raft.AddVoter(raft.ServerID(peer.ID), raft.ServerAddress(peer.Addr), 0, timeout)
+	})
+}
+
+// RemoveServer removes the replica with raft server id from the group.
+// Leader only.
+func (g *Group) RemoveServer(ctx context.Context, id string) error {
+	return g.membership(ctx, func(timeout time.Duration) raft.Future {
+		return g.raft.RemoveServer(raft.ServerID(id), 0, timeout)
+	})
+}
+
+func (g *Group) membership(ctx context.Context, change func(time.Duration) raft.Future) error {
+	if !g.IsLeader() {
+		return g.notLeader()
+	}
+	timeout, err := timeoutOf(ctx)
+	if err != nil {
+		return err
+	}
+	if err := g.wait(ctx, change(timeout)); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return err
+		}
+		return g.raftErr(err)
+	}
+	return nil
+}
+
+// Snapshot takes a snapshot now (syncing the data DB and recording the
+// applied position), letting raft compact its log.
+func (g *Group) Snapshot(ctx context.Context) error {
+	if err := g.wait(ctx, g.raft.Snapshot()); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return err
+		}
+		return g.raftErr(err)
+	}
+	return nil
+}
+
+// Servers returns the group's latest membership as raft server IDs mapped
+// to whether each is a voter.
+func (g *Group) Servers() (map[string]bool, error) {
+	f := g.raft.GetConfiguration()
+	if err := f.Error(); err != nil {
+		return nil, g.raftErr(err)
+	}
+	out := map[string]bool{}
+	for _, s := range f.Configuration().Servers {
+		out[string(s.ID)] = s.Suffrage == raft.Voter
+	}
+	return out, nil
+}
+
+// stopOnFatal is the FSM's stop hook: it wakes the watcher, which shuts
+// raft down (raft's Shutdown waits for the FSM goroutine, so the FSM cannot
+// call it itself).
+func (g *Group) stopOnFatal() {
+	g.fatalOnce.Do(func() { close(g.fatal) })
+}
+
+// watch shuts raft down after a fatal apply error, until Shutdown.
+func (g *Group) watch() {
+	defer close(g.watchDone)
+	select {
+	case <-g.fatal:
+		if err := g.raft.Shutdown().Error(); err != nil {
+			g.log.Error("stop raft after apply failure", "err", err)
+		}
+	case <-g.closing:
+	}
+}
+
+// Shutdown stops the replica (raft, its goroutines and the group's own) and
+// waits for it. The group's data and log stay; a new StartGroup resumes it.
+// It is idempotent.
+func (g *Group) Shutdown() error {
+	g.shutOnce.Do(func() {
+		close(g.closing)
+		g.shutErr = g.raft.Shutdown().Error()
+		<-g.watchDone
+		g.mu.Lock()
+		g.closed = true
+		g.mu.Unlock()
+		g.waiters.Wait()
+	})
+	return g.shutErr
+}
+
+// WaitLeader waits until ctx ends for the group to have a leader, and
+// returns it.
+func (g *Group) WaitLeader(ctx context.Context) (Peer, error) {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if p := g.Leader(); p.ID != "" {
+			return p, nil
+		}
+		select {
+		case <-ctx.Done():
+			return Peer{}, ctx.Err()
+		case <-g.closing:
+			return Peer{}, ErrStopped
+		case <-t.C:
+		}
+	}
+}
