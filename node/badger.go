@@ -2,26 +2,27 @@ package node
 
 import (
 	"fmt"
+	"path/filepath"
 	"log/slog"
 
 	"github.com/dgraph-io/badger/v4"
 )
 
-// badgerOptions returns the data Badger's options for cfg. With SyncWrites
-// every commit syncs the write-ahead log of the memtable it wrote to before
-// it returns. That is what makes an acknowledged write durable: the local
-// proposer applies each batch of concurrent writes in one commit, so the
-// batch shares one sync (group commit). An explicit DB.Sync after the
-// commit would not do: it syncs only the active memtable's log, so a batch
-// whose commit rotated the memtable could be lost on power failure.
-func badgerOptions(cfg Config, log *slog.Logger) badger.Options {
-	opts := badger.DefaultOptions(cfg.DataDir)
+// badgerOptions returns the options of the node's Badger named name ("data"
+// or "raft"; the raft DB's own rules are applied on top by
+// raftlog.BadgerOptions). The data DB syncs every commit (SyncWrites): an
+// acknowledged write is durable through the Raft log, but the log is
+// truncated after a snapshot, and by then the data DB must hold everything
+// applied. Badger's DB.Sync cannot promise that on its own, as it syncs only
+// the active memtable's write-ahead log; syncing each apply commit does.
+func badgerOptions(cfg Config, name string, log *slog.Logger) badger.Options {
+	opts := badger.DefaultOptions(filepath.Join(cfg.DataDir, name))
 	if cfg.InMemory {
 		opts = badger.DefaultOptions("").WithInMemory(true)
 	}
 	s := cfg.Storage
 	return opts.
-		WithLogger(badgerLogger{log.With("component", "badger")}).
+		WithLogger(badgerLogger{log.With("component", "badger", "db", name)}).
 		WithSyncWrites(cfg.SyncWrites && !cfg.InMemory).
 		WithDetectConflicts(false).
 		WithMemTableSize(s.MemTableSize).

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
+
+	"github.com/atolldb/atoll/replication"
 )
 
 // Config configures a Node. Start from DefaultConfig; only cmd/ reads flags
@@ -12,7 +15,8 @@ type Config struct {
 	// APIAddr is the listen address of the DynamoDB HTTP API (with /healthz
 	// and /readyz).
 	APIAddr string
-	// DataDir is where the data lives. Ignored when InMemory is set.
+	// DataDir is where the data lives: the data DB in DataDir/data, the
+	// Raft logs in DataDir/raft. Ignored when InMemory is set.
 	DataDir string
 	// InMemory keeps everything in memory: a throwaway node whose data is
 	// gone when it stops.
@@ -21,6 +25,12 @@ type Config struct {
 	// commit) before the acknowledgement. Only tests and benchmarks of the
 	// protocol turn it off.
 	SyncWrites bool
+
+	// Ranges is how many contiguous ranges, each its own Raft group, the
+	// node cuts the ring into (single node: one replica each).
+	Ranges int
+	// Raft configures the node's Raft groups.
+	Raft replication.Config
 
 	// Region and AccountID appear in table ARNs.
 	Region    string
@@ -59,6 +69,8 @@ func DefaultConfig() Config {
 		APIAddr:    ":8000",
 		DataDir:    "./data",
 		SyncWrites: true,
+		Ranges:     8,
+		Raft:       singleNodeRaft(),
 		Region:     "us-east-1",
 		AccountID:  "000000000000",
 		Storage: StorageConfig{
@@ -82,8 +94,26 @@ func (c Config) Validate() error {
 		return errors.New("node: Region is empty")
 	case c.AccountID == "":
 		return errors.New("node: AccountID is empty")
+	case c.Ranges < 1 || c.Ranges > 4096:
+		return fmt.Errorf("node: Ranges %d is outside [1, 4096]", c.Ranges)
+	}
+	if err := c.Raft.Validate(); err != nil {
+		return fmt.Errorf("node: %w", err)
 	}
 	return c.Storage.Validate()
+}
+
+// singleNodeRaft returns Raft timeouts for groups whose only replica is this
+// node: no follower waits for a heartbeat, so short timeouts cost nothing
+// and let a restarted node elect its groups' leaders, and serve, within a
+// fraction of a second.
+func singleNodeRaft() replication.Config {
+	c := replication.DefaultConfig()
+	c.HeartbeatTimeout = 100 * time.Millisecond
+	c.ElectionTimeout = 100 * time.Millisecond
+	c.LeaderLeaseTimeout = 50 * time.Millisecond
+	c.CommitTimeout = 50 * time.Millisecond
+	return c
 }
 
 // Validate reports the first problem with c, or nil.

@@ -49,6 +49,7 @@ func parse(args []string, getenv func(string) string, out io.Writer) (options, e
 	fs.StringVar(&o.cfg.DataDir, "data-dir", o.cfg.DataDir, "data directory")
 	fs.BoolVar(&o.cfg.InMemory, "in-memory", o.cfg.InMemory, "keep all data in memory (lost on exit)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "log level: debug, info, warn or error")
+	fs.IntVar(&o.cfg.Ranges, "ranges", o.cfg.Ranges, "number of ranges (Raft groups) a new node cuts the ring into")
 	fs.StringVar(&o.cfg.Region, "region", o.cfg.Region, "region name used in table ARNs")
 	fs.Int64Var(&o.cfg.Storage.MemTableSize, "memtable-size", o.cfg.Storage.MemTableSize, "storage memtable size in bytes (at least 8 MiB)")
 	fs.Int64Var(&o.cfg.Storage.BlockCacheSize, "block-cache-size", o.cfg.Storage.BlockCacheSize, "storage block cache size in bytes")
@@ -105,7 +106,10 @@ func run(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n.Start()
+	if err := n.Start(ctx); err != nil {
+		n.Close(context.Background())
+		return err
+	}
 	log.Info("atoll ready", "addr", n.Addr().String(), "startup", time.Since(start).Round(time.Millisecond).String(), "pid", strconv.Itoa(os.Getpid()))
 	<-ctx.Done()
 	log.Info("shutting down")

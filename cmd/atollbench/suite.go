@@ -174,12 +174,14 @@ func runSuite(ctx context.Context, cfg config) (res *results, err error) {
 			if err != nil {
 				return nil, fmt.Errorf("start atoll: %w", err)
 			}
-			n.Start()
 			closers = append(closers, func() error {
 				cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
 				return n.Close(cctx)
 			})
+			if err := n.Start(ctx); err != nil {
+				return nil, fmt.Errorf("start atoll: %w", err)
+			}
 			c := newSDKClient("http://"+n.Addr().String(), cfg.Workers)
 			if err := createTable(ctx, c, cfg.Table); err != nil {
 				return nil, err

@@ -84,7 +84,7 @@ func TestSuite(t *testing.T) {
 			t.Errorf("BENCHMARKS.md lacks %q", want)
 		}
 	}
-	for _, c := range checks(summarize(res.runs)) {
+	for _, c := range checks(res.runs) {
 		if c.verdict != "PASS" && c.verdict != "MISS" {
 			t.Errorf("target %q: verdict %q, want PASS or MISS", c.name, c.verdict)
 		}
@@ -114,8 +114,10 @@ func TestEndpointMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.Start()
 	t.Cleanup(func() { n.Close(context.Background()) })
+	if err := n.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 
 	cfg := quickConfig(t)
 	cfg.Endpoint = "http://" + n.Addr().String()
