@@ -1,7 +1,7 @@
 // Package replication turns the partition state machine into replicated,
-// durable groups: the single-replica proposer Local, the hybrid logical
-// clock HLC, and Raft groups (hashicorp/raft, many per node sharing one
-// transport, one log store and one data Badger).
+// durable groups: Raft groups (hashicorp/raft, many per node sharing one
+// transport, one log store and one data Badger), the ring store that routes
+// a node's writes to them, and the hybrid logical clock HLC.
 //
 // Manager runs a node's Raft groups (StartGroup, Group, StopGroup, Close).
 // A Group is one replica: Propose (leader only) stamps a command with the
@@ -16,10 +16,9 @@
 // watcher goroutine and the waiters of its proposals; Shutdown (or
 // Manager.Close) stops raft and waits for them.
 //
-// Local applies commands straight to a partition.StateMachine with group
-// commit: proposals that arrive while a batch is being applied and synced
-// form the next batch and share one fsync. Every proposal is answered only
-// once its batch is durable. Local owns one goroutine, stopped by Close.
+// RingStore serves a node that hosts the whole ring (a single node): it
+// routes each write to the group owning its ring position and reads the
+// node's data DB, where every group's applied state lives.
 //
 // HLC timestamps order commands like wall-clock time and never repeat; the
 // proposer stamps each entry with one so that apply never reads a clock.

@@ -24,7 +24,7 @@ import (
 // the expressions and the values, the duplicate and count limits, and only
 // then the tables and the keys against their schemas. An invalid element
 // rejects the whole batch. The valid writes of a BatchWriteItem are then
-// proposed concurrently (the local proposer batches them into one sync);
+// proposed concurrently (their groups commit them together, sharing fsyncs);
 // none is conditional, so each either applies or, on an infrastructure
 // error, is returned in UnprocessedItems.
 

@@ -3,11 +3,14 @@ package router
 import (
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/dgraph-io/badger/v4"
+	"github.com/hashicorp/raft"
 
 	"github.com/atolldb/atoll/replication"
+	"github.com/atolldb/atoll/replication/raftlog"
 	"github.com/atolldb/atoll/router/catalog"
 )
 
@@ -18,6 +21,63 @@ type testEnv struct {
 	url    string
 	api    *API
 	db     *badger.DB
+}
+
+// newTestStore runs the ring as two single-replica Raft groups over db, with
+// the Raft logs in a second Badger, as a single node does. The logs are not
+// synced: durability has its own tests, these test the API.
+func newTestStore(t *testing.T, db *badger.DB) *replication.RingStore {
+	t.Helper()
+	raftDB, err := badger.Open(raftlog.BadgerOptions(badger.DefaultOptions(t.TempDir()).WithLogger(nil).
+		WithMemTableSize(8 << 20).WithNumMemtables(2).WithBlockCacheSize(1 << 20).WithIndexCacheSize(1 << 20)))
+	if err != nil {
+		t.Fatalf("open raft badger: %v", err)
+	}
+	t.Cleanup(func() { raftDB.Close() })
+	lcfg := raftlog.DefaultConfig()
+	lcfg.NoSync = true
+	logs, err := raftlog.Open(lcfg, raftDB, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { logs.Close() })
+	rcfg := replication.DefaultConfig()
+	rcfg.HeartbeatTimeout, rcfg.ElectionTimeout = 50*time.Millisecond, 50*time.Millisecond
+	rcfg.LeaderLeaseTimeout, rcfg.CommitTimeout = 25*time.Millisecond, 25*time.Millisecond
+	_, trans := raft.NewInmemTransport("n1")
+	mgr, err := replication.NewManager(rcfg, replication.Deps{
+		NodeID: "n1", Addr: "n1", DB: db,
+		Transport: func(uint64) raft.Transport { return trans },
+		LogStore: func(group uint64) (raft.LogStore, raft.StableStore) {
+			g := logs.Group(group)
+			return g, g
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mgr.Close() })
+	ring, err := replication.SplitRing(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []*replication.Group
+	for i, r := range ring {
+		g, err := mgr.StartGroup(replication.GroupSpec{ID: uint64(i + 1), Range: r, Bootstrap: []replication.Peer{{ID: "n1", Addr: "n1"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups = append(groups, g)
+	}
+	store, err := replication.NewRingStore(db, groups, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := store.WaitReady(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return store
 }
 
 // newTestEnv starts a testEnv; everything is torn down with the test.
@@ -33,13 +93,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := replication.DefaultLocalConfig()
-	cfg.Sync = false // durability has its own tests; these test the API
-	store, err := replication.NewSingle(db, cfg, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := newTestStore(t, db)
 	api, err := NewAPI(DefaultAPIConfig(), cat, store)
 	if err != nil {
 		t.Fatal(err)
