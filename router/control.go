@@ -45,9 +45,6 @@ func (a *API) registerControl(s *Server) {
 // Limits of the control plane ("Service, account, and table quotas in
 // Amazon DynamoDB" and the API reference's member constraints).
 const (
-	// MaxKeyAttributeNameLength bounds KeySchemaElement.AttributeName and
-	// AttributeDefinition.AttributeName (KeySchemaAttributeName, 1..255).
-	MaxKeyAttributeNameLength = 255
 	// MaxCapacityUnits is the largest ReadCapacityUnits or
 	// WriteCapacityUnits DynamoDB accepts at all ("Given value N for
 	// ReadCapacityUnits is out of bounds" above it). The per-table quota
@@ -271,7 +268,7 @@ func (a *API) checkCreateTable(in *wire.CreateTableInput) (*catalog.Table, error
 		if d.AttributeName == nil {
 			c.notNull(path + "attributeName")
 		} else {
-			c.checkLength(*d.AttributeName, path+"attributeName", 1, MaxKeyAttributeNameLength)
+			c.checkLength(*d.AttributeName, path+"attributeName", 1, value.MaxKeyAttributeNameSize)
 		}
 		if d.AttributeType == "" {
 			c.notNull(path + "attributeType")
@@ -297,7 +294,7 @@ func (a *API) checkCreateTable(in *wire.CreateTableInput) (*catalog.Table, error
 		if k.AttributeName == nil {
 			c.notNull(path + "attributeName")
 		} else {
-			c.checkLength(*k.AttributeName, path+"attributeName", 1, MaxKeyAttributeNameLength)
+			c.checkLength(*k.AttributeName, path+"attributeName", 1, value.MaxKeyAttributeNameSize)
 		}
 		if k.KeyType == "" {
 			c.notNull(path + "keyType")
