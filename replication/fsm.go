@@ -141,8 +141,11 @@ func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 // syncSnapshot is the FSMSnapshot of the live snapshot store.
 type syncSnapshot struct{ db *badger.DB }
 
-// Persist syncs the data DB (covering every entry applied so far, hence the
-// snapshot's index) and closes the sink, which records the metadata.
+// Persist syncs the data DB and closes the sink, which records the
+// metadata. The node opens the data DB with SyncWrites, so every apply
+// commit is already durable by then; Badger's DB.Sync alone would cover only
+// the active memtable's write-ahead log, not memtables rotated out and not
+// yet flushed (see partition/DESIGN.md).
 func (s syncSnapshot) Persist(sink raft.SnapshotSink) error {
 	if err := s.db.Sync(); err != nil {
 		sink.Cancel()
