@@ -110,7 +110,9 @@ type Deps struct {
 	NodeID string
 	// Addr is this node's transport address.
 	Addr string
-	// DB is the node's data Badger, shared by every group.
+	// DB is the node's data Badger, shared by every group. Open it with
+	// SyncWrites: raft truncates its log after a snapshot, and only
+	// synced apply commits make sure the data DB holds what it drops.
 	DB *badger.DB
 	// Transport and LogStore give each group its transport and stores.
 	Transport TransportFactory
