@@ -51,6 +51,8 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...
 	$(GO) run ./cmd/atollbench --suite --records 30000 --warmup 500ms --duration 3s --reps 3 --markdown BENCHMARKS.md
+	cd cmd/raftbench/boltbaseline && $(GO) build -o $(CURDIR)/bin/boltbaseline .
+	$(GO) run ./cmd/raftbench --reps 3 --baseline bin/boltbaseline --markdown BENCHMARKS.md
 
 clean:
 	rm -rf bin $(TOOLS_DIR)

@@ -1,0 +1,26 @@
+module github.com/atolldb/atoll/cmd/raftbench/boltbaseline
+
+go 1.26.0
+
+// raft-boltdb/v2 v2.3.1 needs go-metrics' compat package, which go-metrics
+// v0.7.0 (required by raft v1.8.0) dropped: this module pins raft v1.7.3 and
+// go-metrics v0.5.4, apart from atoll's main module.
+require (
+	github.com/hashicorp/go-hclog v1.6.2
+	github.com/hashicorp/raft v1.7.3
+	github.com/hashicorp/raft-boltdb/v2 v2.3.1
+)
+
+require (
+	github.com/armon/go-metrics v0.4.1 // indirect
+	github.com/boltdb/bolt v1.3.1 // indirect
+	github.com/fatih/color v1.13.0 // indirect
+	github.com/hashicorp/go-immutable-radix v1.0.0 // indirect
+	github.com/hashicorp/go-metrics v0.5.4 // indirect
+	github.com/hashicorp/go-msgpack/v2 v2.1.2 // indirect
+	github.com/hashicorp/golang-lru v0.5.0 // indirect
+	github.com/mattn/go-colorable v0.1.12 // indirect
+	github.com/mattn/go-isatty v0.0.14 // indirect
+	go.etcd.io/bbolt v1.3.5 // indirect
+	golang.org/x/sys v0.13.0 // indirect
+)
