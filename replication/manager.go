@@ -57,15 +57,18 @@ type Config struct {
 }
 
 // DefaultConfig returns timeouts suited to hundreds of groups per node on a
-// LAN: 2 s heartbeat and election timeouts, 1 s leader lease, 200 ms commit
+// LAN: 5 s heartbeat and election timeouts, 2.5 s leader lease, 1 s commit
 // timeout, a snapshot every 8192 entries checked every 2 minutes, keeping
-// 10240 trailing entries.
+// 10240 trailing entries. Measured with cmd/raftbench (BENCHMARKS.md), 500
+// idle groups per node then cost about 9% of one core (19% with 2 s and
+// 200 ms); the price is failure detection: a dead leader's groups take 5 to
+// 10 s plus an election to move on.
 func DefaultConfig() Config {
 	return Config{
-		HeartbeatTimeout:   2 * time.Second,
-		ElectionTimeout:    2 * time.Second,
-		CommitTimeout:      200 * time.Millisecond,
-		LeaderLeaseTimeout: time.Second,
+		HeartbeatTimeout:   5 * time.Second,
+		ElectionTimeout:    5 * time.Second,
+		CommitTimeout:      time.Second,
+		LeaderLeaseTimeout: 2500 * time.Millisecond,
 		MaxAppendEntries:   256,
 		SnapshotThreshold:  8192,
 		SnapshotInterval:   2 * time.Minute,

@@ -297,8 +297,29 @@ func keptAnalysis(old []byte) string {
 	return "(No analysis written yet.)"
 }
 
+// Markers of the section other tools write into the same file
+// (cmd/raftbench); it is carried over as it is.
+const (
+	foreignBegin = "<!-- raft:begin"
+	foreignEnd   = "<!-- raft:end -->"
+)
+
+// keptForeign returns the sections of old written by other tools, with
+// their markers, or "" when there are none.
+func keptForeign(old []byte) string {
+	i := bytes.Index(old, []byte(foreignBegin))
+	if i < 0 {
+		return ""
+	}
+	j := bytes.Index(old[i:], []byte(foreignEnd))
+	if j < 0 {
+		return ""
+	}
+	return string(old[i : i+j+len(foreignEnd)])
+}
+
 // writeMarkdownFile writes the report to path, keeping the analysis
-// section of the file it replaces.
+// section of the file it replaces and the sections other tools wrote.
 func writeMarkdownFile(path string, res *results) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
@@ -306,6 +327,9 @@ func writeMarkdownFile(path string, res *results) error {
 	}
 	var b bytes.Buffer
 	writeMarkdown(&b, res, keptAnalysis(old))
+	if f := keptForeign(old); f != "" {
+		b.WriteString("\n" + f + "\n")
+	}
 	return os.WriteFile(path, b.Bytes(), 0o644)
 }
 

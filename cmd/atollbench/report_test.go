@@ -30,3 +30,16 @@ func TestPairedRatio(t *testing.T) {
 		t.Errorf("put check = %+v, want 0.25× MISS", c)
 	}
 }
+
+// TestKeptForeign guards against regenerating BENCHMARKS.md dropping the
+// section cmd/raftbench writes into it.
+func TestKeptForeign(t *testing.T) {
+	old := []byte("# Benchmarks\n\nold body\n\n<!-- raft:begin (x) -->\nraft stuff\n<!-- raft:end -->\ntrailer\n")
+	want := "<!-- raft:begin (x) -->\nraft stuff\n<!-- raft:end -->"
+	if got := keptForeign(old); got != want {
+		t.Errorf("keptForeign = %q, want %q", got, want)
+	}
+	if got := keptForeign([]byte("no sections")); got != "" {
+		t.Errorf("keptForeign(no sections) = %q, want empty", got)
+	}
+}

@@ -19,18 +19,6 @@ import (
 	"github.com/atolldb/atoll/replication"
 )
 
-// Timeouts tuned for idle cost (see BENCHMARKS.md, "Raft groups"): an idle
-// leader sends each follower a heartbeat every 0.5–1 s (HeartbeatTimeout/10
-// to /5) and a commit-index update every 1–2 s (CommitTimeout to twice
-// it), about 2 RPCs a second per follower. A follower starts an election
-// after 5–10 s without its leader; a leader cut off from its quorum steps
-// down after 2.5 s.
-const (
-	tunedHeartbeatTimeout   = 5 * time.Second
-	tunedElectionTimeout    = 5 * time.Second
-	tunedLeaderLeaseTimeout = 2500 * time.Millisecond
-	tunedCommitTimeout      = time.Second
-)
 
 // options are the command line.
 type options struct {
@@ -76,11 +64,14 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.idle.Settle, "settle", 2*time.Second, "idle time after the leaders are elected, before measuring")
 	fs.DurationVar(&o.idle.Window, "window", 10*time.Second, "measured idle time")
 
+	// The defaults are replication.DefaultConfig's, tuned for idle cost (see
+	// BENCHMARKS.md, "Raft groups"): an idle leader sends each follower a
+	// heartbeat every 0.5–1 s and a commit-index update every 1–2 s.
 	rc := replication.DefaultConfig()
-	fs.DurationVar(&rc.HeartbeatTimeout, "heartbeat-timeout", tunedHeartbeatTimeout, "raft HeartbeatTimeout")
-	fs.DurationVar(&rc.ElectionTimeout, "election-timeout", tunedElectionTimeout, "raft ElectionTimeout")
-	fs.DurationVar(&rc.LeaderLeaseTimeout, "lease-timeout", tunedLeaderLeaseTimeout, "raft LeaderLeaseTimeout")
-	fs.DurationVar(&rc.CommitTimeout, "commit-timeout", tunedCommitTimeout, "raft CommitTimeout")
+	fs.DurationVar(&rc.HeartbeatTimeout, "heartbeat-timeout", rc.HeartbeatTimeout, "raft HeartbeatTimeout")
+	fs.DurationVar(&rc.ElectionTimeout, "election-timeout", rc.ElectionTimeout, "raft ElectionTimeout")
+	fs.DurationVar(&rc.LeaderLeaseTimeout, "lease-timeout", rc.LeaderLeaseTimeout, "raft LeaderLeaseTimeout")
+	fs.DurationVar(&rc.CommitTimeout, "commit-timeout", rc.CommitTimeout, "raft CommitTimeout")
 
 	dir := fs.String("dir", "", "parent directory of the nodes' data (default: the system's temporary directory)")
 	fs.StringVar(&o.markdown, "markdown", "", "write the results into this file's \"Raft groups\" section")
