@@ -19,7 +19,6 @@ import (
 	"github.com/atolldb/atoll/replication"
 )
 
-
 // options are the command line.
 type options struct {
 	mode string
