@@ -404,3 +404,29 @@ func TestConformanceKeyCondition(t *testing.T) {
 		})
 	}
 }
+
+// TestRemovePastOriginalListEnd guards against a REMOVE of an index past the
+// end of the original list deleting the element a SET of the same update
+// appended there (list indexes name positions in the item before the update).
+func TestRemovePastOriginalListEnd(t *testing.T) {
+	c, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := ddbItem(t, `{"pk": {"S": "x"}, "l": {"L": [{"N": "1"}, {"N": "2"}]}, "m": {"M": {"l": {"L": [{"N": "1"}]}}}}`)
+	comp, err := c.Compile(Request{
+		Update: "SET l[10] = :s, m.l[5] = :s REMOVE l[2], m.l[1]",
+		Values: ddbValues(t, `{":s": {"S": "z"}}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := ApplyUpdate(comp.Update, item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ddbItem(t, `{"pk": {"S": "x"}, "l": {"L": [{"N": "1"}, {"N": "2"}, {"S": "z"}]}, "m": {"M": {"l": {"L": [{"N": "1"}, {"S": "z"}]}}}}`)
+	if !value.Equal(value.M(got), value.M(want)) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

@@ -76,7 +76,12 @@ func ApplyUpdate(u *Update, item value.Item) (value.Item, []Path, error) {
 		order++
 	}
 	for _, p := range u.Remove {
-		removals = append(removals, updateRemoval{path: p, order: order})
+		// List indexes name positions in the original list: an index past
+		// its end removes nothing, even if a SET of this update appends
+		// an element that lands there.
+		if !pastOriginalList(item, p) {
+			removals = append(removals, updateRemoval{path: p, order: order})
+		}
 		order++
 	}
 	for _, a := range u.Add {
@@ -145,6 +150,16 @@ func ApplyUpdate(u *Update, item value.Item) (value.Item, []Path, error) {
 		}
 	}
 	return w.item, paths, nil
+}
+
+// pastOriginalList reports whether p ends with a list index beyond the end of
+// that list in item.
+func pastOriginalList(item value.Item, p Path) bool {
+	if len(p) < 2 || !p[len(p)-1].IsIndex {
+		return false
+	}
+	parent, ok := resolveDocPath(item, p[:len(p)-1])
+	return ok && parent.Type == value.TypeL && p[len(p)-1].Index >= len(parent.L)
 }
 
 // CheckKeyUpdate returns DynamoDB's error when u sets, removes, adds to or
