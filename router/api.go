@@ -2,8 +2,10 @@ package router
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -65,6 +67,9 @@ type APIConfig struct {
 	Expressions expr.Config
 	// Now is the clock for table timestamps; nil means time.Now.
 	Now func() time.Time
+	// Rand is the source of randomness for table IDs (TableId); nil means
+	// crypto/rand. It must be safe for concurrent use.
+	Rand io.Reader
 	// Logger receives handler logs; nil discards them.
 	Logger *slog.Logger
 }
@@ -96,6 +101,7 @@ type API struct {
 	store  Store
 	exprs  *expr.Compiler
 	now    func() time.Time
+	rand   io.Reader
 	log    *slog.Logger
 }
 
@@ -108,7 +114,10 @@ func NewAPI(cfg APIConfig, tables Tables, store Store) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &API{cfg: cfg, tables: tables, store: store, exprs: exprs, now: cfg.Now, log: cfg.Logger}
+	a := &API{cfg: cfg, tables: tables, store: store, exprs: exprs, now: cfg.Now, rand: cfg.Rand, log: cfg.Logger}
+	if a.rand == nil {
+		a.rand = rand.Reader
+	}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -39,8 +39,16 @@ func (c *constraints) add(val, path, constraint string) {
 // notNull records a missing required member.
 func (c *constraints) notNull(path string) { c.add("null", path, "Member must not be null") }
 
-// err returns the ValidationException for the collected violations, or nil.
+// maxConstraintErrors is how many constraint violations DynamoDB lists in
+// one "N validation errors detected" message at most.
+const maxConstraintErrors = 10
+
+// err returns the ValidationException for the collected violations (at most
+// maxConstraintErrors of them, as DynamoDB lists), or nil.
 func (c constraints) err() error {
+	if len(c) > maxConstraintErrors {
+		c = c[:maxConstraintErrors]
+	}
 	switch len(c) {
 	case 0:
 		return nil

@@ -2,7 +2,6 @@ package router
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -52,9 +51,6 @@ const (
 	MaxCapacityUnits = 1_000_000_000_000
 	// MaxListTablesLimit is the largest and default ListTables Limit.
 	MaxListTablesLimit = 100
-	// maxConstraintErrors is how many constraint violations DynamoDB lists
-	// in one "N validation errors detected" message at most.
-	maxConstraintErrors = 10
 )
 
 // Key types of KeySchemaElement.
@@ -143,15 +139,6 @@ func checkControlTableName(c *constraints, name *string) error {
 	return nil
 }
 
-// capped returns the ValidationException of c, listing at most
-// maxConstraintErrors violations, as DynamoDB does.
-func (c constraints) capped() error {
-	if len(c) > maxConstraintErrors {
-		c = c[:maxConstraintErrors]
-	}
-	return c.err()
-}
-
 // checkLength records a string member shorter than lo or longer than hi
 // bytes.
 func (c *constraints) checkLength(s, path string, lo, hi int) {
@@ -227,7 +214,7 @@ func (a *API) createTable(ctx context.Context, in *wire.CreateTableInput) (*wire
 	if err != nil {
 		return nil, err
 	}
-	id, err := newTableUUID(rand.Reader)
+	id, err := newTableUUID(a.rand)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +293,7 @@ func (a *API) checkCreateTable(in *wire.CreateTableInput) (*catalog.Table, error
 		c.notNull("streamSpecification.streamEnabled")
 	}
 	c.checkTags(in.Tags)
-	if err := c.capped(); err != nil {
+	if err := c.err(); err != nil {
 		return nil, err
 	}
 
@@ -609,7 +596,7 @@ func (a *API) updateTable(ctx context.Context, in *wire.UpdateTableInput) (*wire
 	if in.StreamSpecification != nil && in.StreamSpecification.StreamEnabled == nil {
 		c.notNull("streamSpecification.streamEnabled")
 	}
-	if err := c.capped(); err != nil {
+	if err := c.err(); err != nil {
 		return nil, err
 	}
 	if err := checkUpdateTableShape(in); err != nil {

@@ -200,7 +200,7 @@ func (a *API) tagResource(ctx context.Context, in *wire.TagResourceInput) (*wire
 	}
 	var c constraints
 	c.checkTags(in.Tags)
-	if err := c.capped(); err != nil {
+	if err := c.err(); err != nil {
 		return nil, err
 	}
 	if err := checkTagRules(in.Tags); err != nil {
@@ -236,7 +236,7 @@ func (a *API) untagResource(ctx context.Context, in *wire.UntagResourceInput) (*
 	for i, k := range in.TagKeys {
 		c.checkCharLength(k, fmt.Sprintf("tagKeys.%d.member", i+1), 1, MaxTagKeyLength)
 	}
-	if err := c.capped(); err != nil {
+	if err := c.err(); err != nil {
 		return nil, err
 	}
 	for _, k := range in.TagKeys {

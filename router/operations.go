@@ -11,13 +11,15 @@ import (
 // DynamoDB's API reference groups (control plane, then data plane). New
 // registers each of them; those without a handler answer
 // UnknownOperationException.
-var Operations = []string{
-	"CreateTable", "DescribeTable", "ListTables", "DeleteTable", "UpdateTable",
-	"DescribeLimits", "DescribeEndpoints",
-	"TagResource", "UntagResource", "ListTagsOfResource",
-	"DescribeTimeToLive", "UpdateTimeToLive",
-	"PutItem", "GetItem", "UpdateItem", "DeleteItem",
-	"BatchGetItem", "BatchWriteItem", "Query", "Scan",
+func Operations() []string {
+	return []string{
+		"CreateTable", "DescribeTable", "ListTables", "DeleteTable", "UpdateTable",
+		"DescribeLimits", "DescribeEndpoints",
+		"TagResource", "UntagResource", "ListTagsOfResource",
+		"DescribeTimeToLive", "UpdateTimeToLive",
+		"PutItem", "GetItem", "UpdateItem", "DeleteItem",
+		"BatchGetItem", "BatchWriteItem", "Query", "Scan",
+	}
 }
 
 // Handle registers h as the handler of the operation op ("PutItem") on s,

@@ -14,7 +14,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/atolldb/atoll/router/wire"
@@ -51,10 +50,6 @@ type opFunc func(ctx context.Context, body []byte) ([]byte, error)
 type Server struct {
 	cfg    Config
 	logger *slog.Logger
-
-	// randMu serialises reads from cfg.Rand, which need not be safe for
-	// concurrent use.
-	randMu sync.Mutex
 
 	// ops maps operation names to their handlers. It is copied on write
 	// (Handle) and read without locks.
@@ -258,9 +253,7 @@ var requestIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 // newRequestID returns a fresh random request ID.
 func (s *Server) newRequestID() string {
 	var raw [32]byte
-	s.randMu.Lock()
-	_, err := io.ReadFull(s.cfg.Rand, raw[:])
-	s.randMu.Unlock()
+	_, err := io.ReadFull(s.cfg.Rand, raw[:]) // Config.Rand is safe for concurrent use
 	if err != nil {
 		// Only an injected reader can fail; an ID is still needed.
 		s.logger.Error("reading randomness for a request ID", "error", err)
