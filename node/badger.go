@@ -2,8 +2,8 @@ package node
 
 import (
 	"fmt"
-	"path/filepath"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -23,7 +23,7 @@ func badgerOptions(cfg Config, name string, log *slog.Logger) badger.Options {
 	s := cfg.Storage
 	return opts.
 		WithLogger(badgerLogger{log.With("component", "badger", "db", name)}).
-		WithSyncWrites(cfg.SyncWrites && !cfg.InMemory).
+		WithSyncWrites(!cfg.NoSync && !cfg.InMemory).
 		WithDetectConflicts(false).
 		WithMemTableSize(s.MemTableSize).
 		WithNumMemtables(s.NumMemtables).

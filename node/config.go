@@ -21,10 +21,10 @@ type Config struct {
 	// InMemory keeps everything in memory: a throwaway node whose data is
 	// gone when it stops.
 	InMemory bool
-	// SyncWrites makes every acknowledged write durable (fsync with group
-	// commit) before the acknowledgement. Only tests and benchmarks of the
-	// protocol turn it off.
-	SyncWrites bool
+	// NoSync skips the fsyncs that make every acknowledged write durable:
+	// a node that crashes loses acknowledged writes. Only for throwaway
+	// nodes and benchmarks of the protocol; the zero value is durable.
+	NoSync bool
 
 	// Ranges is how many contiguous ranges, each its own Raft group, the
 	// node cuts the ring into (single node: one replica each).
@@ -66,13 +66,12 @@ type StorageConfig struct {
 // :8000, data in ./data, durable writes, us-east-1.
 func DefaultConfig() Config {
 	return Config{
-		APIAddr:    ":8000",
-		DataDir:    "./data",
-		SyncWrites: true,
-		Ranges:     8,
-		Raft:       singleNodeRaft(),
-		Region:     "us-east-1",
-		AccountID:  "000000000000",
+		APIAddr:   ":8000",
+		DataDir:   "./data",
+		Ranges:    8,
+		Raft:      singleNodeRaft(),
+		Region:    "us-east-1",
+		AccountID: "000000000000",
 		Storage: StorageConfig{
 			MemTableSize:     16 << 20,
 			NumMemtables:     2,

@@ -39,9 +39,10 @@ type Node struct {
 	ln      net.Listener
 	http    *http.Server
 
-	ready  atomic.Bool
-	serve  sync.WaitGroup // the HTTP serve goroutine
-	closed sync.Once
+	ready   atomic.Bool
+	started atomic.Bool    // Start handed the listener to the HTTP server
+	serve   sync.WaitGroup // the HTTP serve goroutine
+	closed  sync.Once
 }
 
 // New opens the node's storage and binds the API listener. Serving starts
@@ -73,7 +74,10 @@ func (n *Node) open() error {
 		return fmt.Errorf("open raft DB: %w", err)
 	}
 	lcfg := raftlog.DefaultConfig()
-	lcfg.NoSync = n.cfg.InMemory || !n.cfg.SyncWrites
+	lcfg.NoSync = n.cfg.InMemory || n.cfg.NoSync
+	if n.cfg.NoSync && !n.cfg.InMemory {
+		n.log.Warn("NoSync is set: acknowledged writes are not durable")
+	}
 	if n.logs, err = raftlog.Open(lcfg, n.raftDB, n.cfg.Logger); err != nil {
 		return err
 	}
@@ -189,6 +193,7 @@ func (n *Node) Start(ctx context.Context) error {
 	if err := n.store.WaitReady(ctx); err != nil {
 		return fmt.Errorf("waiting for the groups' leaders: %w", err)
 	}
+	n.started.Store(true)
 	n.serve.Add(1)
 	go func() {
 		defer n.serve.Done()
@@ -214,6 +219,9 @@ func (n *Node) Close(ctx context.Context) error {
 	var err error
 	n.closed.Do(func() {
 		n.ready.Store(false)
+		if !n.started.Load() {
+			n.ln.Close() // Shutdown closes only listeners Serve was given
+		}
 		if serr := n.http.Shutdown(ctx); serr != nil {
 			n.http.Close()
 			err = fmt.Errorf("stop API server: %w", serr)

@@ -61,21 +61,21 @@ func (sm *StateMachine) newBatch() *batch {
 
 func (b *batch) discard() { b.txn.Discard() }
 
-// get returns the current item at key, seeing this batch's own writes.
-func (b *batch) get(key []byte) (value.Item, error) {
+// get returns the current item at key and the timestamp of its version,
+// seeing this batch's own writes.
+func (b *batch) get(key []byte) (uint64, value.Item, error) {
 	it, err := b.txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, nil
+		return 0, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read item: %w", err)
+		return 0, nil, fmt.Errorf("read item: %w", err)
 	}
 	raw, err := it.ValueCopy(nil)
 	if err != nil {
-		return nil, fmt.Errorf("read item: %w", err)
+		return 0, nil, fmt.Errorf("read item: %w", err)
 	}
-	_, item, err := DecodeRecord(raw)
-	return item, err
+	return DecodeRecord(raw)
 }
 
 // write stores next at key (or deletes it when next is nil) and accounts the

@@ -101,6 +101,11 @@ func decodeCommand(b []byte) (*Command, error) {
 	if c.Table, n = binary.Uvarint(b); n <= 0 {
 		return nil, errTruncated
 	}
+	if c.Table == 0 {
+		// Table id 0 is the system keyspace (applied indexes, statistics,
+		// the catalog); no command may write there.
+		return nil, errors.New("table id 0")
+	}
 	b = b[n:]
 	klen, n := binary.Uvarint(b)
 	if n <= 0 || klen > uint64(len(b)-n) {

@@ -173,7 +173,7 @@ func (sm *StateMachine) Apply(entries []Entry) ([]Result, error) {
 
 func (sm *StateMachine) applyOne(b *batch, e Entry, cmd *Command, res *Result) error {
 	dataKey := keys.DataKey(cmd.Table, cmd.Key)
-	old, err := b.get(dataKey)
+	oldTS, old, err := b.get(dataKey)
 	if err != nil {
 		return err
 	}
@@ -219,5 +219,10 @@ func (sm *StateMachine) applyOne(b *batch, e Entry, cmd *Command, res *Result) e
 	if old == nil && next == nil {
 		return nil
 	}
-	return b.write(cmd.Table, dataKey, e.Time, old, next)
+	// An item's versions are stamped in increasing order even when the
+	// leader's stamps reached the log out of order (concurrent proposals, a
+	// new leader whose clock trails the last applied write): the later
+	// write always carries the later timestamp.
+	ts := max(e.Time, oldTS+1)
+	return b.write(cmd.Table, dataKey, ts, old, next)
 }

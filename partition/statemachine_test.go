@@ -245,6 +245,12 @@ func TestApplyCorruptCommandIsFatal(t *testing.T) {
 	if sm.AppliedIndex() != 0 {
 		t.Errorf("AppliedIndex after corrupt entry = %d, want 0", sm.AppliedIndex())
 	}
+	// A command into table 0 would overwrite system keys (applied index,
+	// catalog): it must be refused as corrupt, never applied.
+	sys := &Command{Op: OpPut, Table: 0, Key: pos(t, "x"), Item: value.Item{"pk": value.S("x")}}
+	if _, err := sm.Apply([]Entry{{Index: 1, Command: sys.Encode(nil)}}); !errors.Is(err, ErrCorruptCommand) {
+		t.Errorf("Apply(table 0) = %v, want ErrCorruptCommand", err)
+	}
 }
 
 func TestRangeAndDropTable(t *testing.T) {
@@ -336,4 +342,42 @@ func FuzzDecodeCommand(f *testing.F) {
 			t.Fatalf("re-decode: %v", err)
 		}
 	})
+}
+
+// TestApplyVersionsIncreasePerItem guards against a later write of an item
+// being stored with an older timestamp than the version it replaced when the
+// leader's stamps reached the log out of order.
+func TestApplyVersionsIncreasePerItem(t *testing.T) {
+	sm, db := newSM(t)
+	stamp := func() uint64 {
+		t.Helper()
+		var ts uint64
+		err := db.View(func(txn *badger.Txn) error {
+			it, err := txn.Get(keys.DataKey(1, pos(t, "v")))
+			if err != nil {
+				return err
+			}
+			raw, err := it.ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			ts, _, err = DecodeRecord(raw)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
+	}
+	c := put(t, 1, "v", nil).Encode(nil)
+	if _, err := sm.Apply([]Entry{{Index: 1, Time: 1000, Command: c}}); err != nil {
+		t.Fatal(err)
+	}
+	first := stamp()
+	if _, err := sm.Apply([]Entry{{Index: 2, Time: 900, Command: c}}); err != nil {
+		t.Fatal(err)
+	}
+	if second := stamp(); second <= first {
+		t.Errorf("second version stamped %d, not after the first's %d", second, first)
+	}
 }

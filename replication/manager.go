@@ -239,6 +239,11 @@ func (m *Manager) start(spec GroupSpec) (*Group, error) {
 		return nil, err
 	}
 	trans := m.deps.Transport(spec.ID)
+	closeTrans := func() {
+		if c, ok := trans.(raft.WithClose); ok {
+			c.Close()
+		}
+	}
 	g := &Group{
 		id: spec.ID, span: spec.Range, sm: sm, clock: m.deps.Clock,
 		log:       log.With("component", "raft-group"),
@@ -251,6 +256,7 @@ func (m *Manager) start(spec GroupSpec) (*Group, error) {
 	if len(spec.Bootstrap) > 0 {
 		has, err := raft.HasExistingState(logs, stable, snaps)
 		if err != nil {
+			closeTrans()
 			return nil, fmt.Errorf("group %d: %w", spec.ID, err)
 		}
 		if !has {
@@ -259,15 +265,14 @@ func (m *Manager) start(spec GroupSpec) (*Group, error) {
 				conf.Servers = append(conf.Servers, raft.Server{Suffrage: raft.Voter, ID: raft.ServerID(p.ID), Address: raft.ServerAddress(p.Addr)})
 			}
 			if err := raft.BootstrapCluster(rc, logs, stable, snaps, trans, conf); err != nil {
+				closeTrans()
 				return nil, fmt.Errorf("group %d: bootstrap: %w", spec.ID, err)
 			}
 		}
 	}
 	r, err := raft.NewRaft(rc, g.fsm, logs, stable, snaps, trans)
 	if err != nil {
-		if c, ok := trans.(raft.WithClose); ok {
-			c.Close()
-		}
+		closeTrans()
 		return nil, fmt.Errorf("group %d: start raft: %w", spec.ID, err)
 	}
 	g.raft = r

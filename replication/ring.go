@@ -45,8 +45,9 @@ func SplitRing(n int) ([]KeyRange, error) {
 // groups of its own (a single node, each group with one replica). It
 // implements the router's Store contract: a write goes to the group owning
 // its ring position and is acknowledged once committed to that group's
-// durable log and applied; reads see every applied write. Close stops its
-// background work and waits for it; it does not stop the groups.
+// durable log and applied; reads see every applied write. Close waits for
+// the operations in flight and stops its background work; it does not stop
+// the groups.
 type RingStore struct {
 	db     *badger.DB
 	groups []*Group // sorted by range start
@@ -55,6 +56,23 @@ type RingStore struct {
 	ctx    context.Context // canceled by Close; ends background drops
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // background drops
+
+	// mu is held shared by every operation in flight and exclusively by
+	// Close, so that Close returns only once none is still using the
+	// groups or the DB; closed (guarded by mu) refuses new ones.
+	mu     sync.RWMutex
+	closed bool
+}
+
+// enter starts an operation; it returns false once the store is closed.
+// A true return must be paired with s.mu.RUnlock.
+func (s *RingStore) enter() bool {
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return false
+	}
+	return true
 }
 
 // NewRingStore serves the ring through groups, which must be this node's
@@ -105,7 +123,12 @@ func (s *RingStore) WaitReady(ctx context.Context) error {
 // Propose applies cmd through the group owning cmd.Key. While that group
 // has no leader (it is electing one) it retries until ctx ends.
 func (s *RingStore) Propose(ctx context.Context, cmd *partition.Command) (partition.Result, error) {
+	if !s.enter() {
+		return partition.Result{}, ErrStopped
+	}
+	defer s.mu.RUnlock()
 	g := s.groupFor(cmd.Key)
+	backoff := time.Millisecond
 	for {
 		res, err := g.Propose(ctx, cmd)
 		if !errors.Is(err, ErrNotLeader) {
@@ -115,11 +138,14 @@ func (s *RingStore) Propose(ctx context.Context, cmd *partition.Command) (partit
 		if _, werr := g.WaitLeader(ctx); werr != nil {
 			return partition.Result{}, fmt.Errorf("group %d: %w", g.ID(), err)
 		}
+		// The leader hint may be stale (WaitLeader returns at once): back
+		// off rather than spin until the election ends.
 		select {
 		case <-ctx.Done():
 			return partition.Result{}, ctx.Err()
-		case <-time.After(time.Millisecond):
+		case <-time.After(backoff):
 		}
+		backoff = min(2*backoff, 50*time.Millisecond)
 	}
 }
 
@@ -130,16 +156,28 @@ func (s *RingStore) reader() *partition.StateMachine { return s.groups[0].StateM
 // Get returns the item at pos. Every group is local and a write is
 // acknowledged only once applied, so every read is strongly consistent.
 func (s *RingStore) Get(_ context.Context, table uint64, pos []byte, _ bool) (value.Item, error) {
+	if !s.enter() {
+		return nil, ErrStopped
+	}
+	defer s.mu.RUnlock()
 	return s.reader().Get(table, pos)
 }
 
 // Range streams the items of table in [start, end) across every group.
 func (s *RingStore) Range(_ context.Context, table uint64, start, end []byte, reverse, _ bool, fn partition.RangeFunc) error {
+	if !s.enter() {
+		return ErrStopped
+	}
+	defer s.mu.RUnlock()
 	return s.reader().Range(table, start, end, reverse, fn)
 }
 
 // TableStats sums the table's item count and size over the groups.
 func (s *RingStore) TableStats(_ context.Context, table uint64) (count, size int64, err error) {
+	if !s.enter() {
+		return 0, 0, ErrStopped
+	}
+	defer s.mu.RUnlock()
 	for _, g := range s.groups {
 		c, sz, err := g.StateMachine().TableStats(table)
 		if err != nil {
@@ -153,6 +191,10 @@ func (s *RingStore) TableStats(_ context.Context, table uint64) (count, size int
 
 // DropTable removes the table's data in the background; Close stops it.
 func (s *RingStore) DropTable(table uint64) {
+	if !s.enter() {
+		return
+	}
+	defer s.mu.RUnlock()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -162,8 +204,13 @@ func (s *RingStore) DropTable(table uint64) {
 	}()
 }
 
-// Close stops background work and waits for it.
+// Close waits for the operations in flight, refuses new ones (ErrStopped),
+// stops background work and waits for it. Close it before the groups and
+// the DB.
 func (s *RingStore) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
 	return nil

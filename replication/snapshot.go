@@ -605,8 +605,20 @@ func openSnapshotStore(group uint64, db *badger.DB, span KeyRange, stable raft.S
 	return s, nil
 }
 
-// setCurrent persists meta as the current snapshot.
+// setCurrent persists meta as the current snapshot, unless the current one
+// is newer. Raft may close a local snapshot taken at an earlier index after
+// a snapshot from the leader was restored (the local one waits for the main
+// goroutine, which was busy installing): going back to the older metadata
+// would make raft look for log entries the follower never had on restart.
 func (s *snapshotStore) setCurrent(meta raft.SnapshotMeta) error {
+	// Metadata changes come from raft's snapshot and restore paths, one
+	// after the other, so checking before writing is not racy.
+	s.mu.Lock()
+	cur := s.current
+	s.mu.Unlock()
+	if cur != nil && (cur.Term > meta.Term || cur.Term == meta.Term && cur.Index >= meta.Index) {
+		return nil
+	}
 	raw, err := json.Marshal(storedMeta{
 		Version: meta.Version, ID: meta.ID, Index: meta.Index, Term: meta.Term,
 		Configuration: raft.EncodeConfiguration(meta.Configuration), ConfigurationIndex: meta.ConfigurationIndex,
@@ -742,6 +754,9 @@ type snapshotSink struct {
 	meta  raft.SnapshotMeta
 	file  *os.File
 	n     int64
+	// closed is set by the first Close or Cancel; both Persist and raft
+	// close the sink, and only the first counts.
+	closed bool
 }
 
 var _ raft.SnapshotSink = (*snapshotSink)(nil)
@@ -765,6 +780,10 @@ func (k *snapshotSink) Write(p []byte) (int, error) {
 }
 
 func (k *snapshotSink) Close() error {
+	if k.closed {
+		return nil
+	}
+	k.closed = true
 	if k.file == nil {
 		return k.store.setCurrent(k.meta)
 	}
@@ -793,6 +812,10 @@ func (k *snapshotSink) verify(path string) error {
 }
 
 func (k *snapshotSink) Cancel() error {
+	if k.closed {
+		return nil
+	}
+	k.closed = true
 	if k.file == nil {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -352,12 +353,16 @@ func (w *writer) flush() error {
 
 // deleteLogs deletes group's logs in [lo, hi] that exist. It lists them
 // through the write transaction, so it sees the writes queued before it in
-// this round too.
+// this round too. A large deletion may commit in parts, so the order keeps
+// the log contiguous after a crash part way: a suffix (raft dropping
+// conflicting entries) goes from the end, anything else (compaction after a
+// snapshot) from the start.
 func (w *writer) deleteLogs(group, lo, hi uint64) error {
 	if lo > hi {
 		return nil
 	}
 	var doomed [][]byte
+	suffix := true
 	opts := badger.DefaultIteratorOptions
 	opts.PrefetchValues = false
 	opts.Prefix = groupPrefix(kindLog, group)
@@ -365,11 +370,15 @@ func (w *writer) deleteLogs(group, lo, hi uint64) error {
 	for it.Seek(logKey(group, lo)); it.Valid(); it.Next() {
 		k := it.Item().KeyCopy(nil)
 		if i, ok := logKeyIndex(k); !ok || i > hi {
+			suffix = false
 			break
 		}
 		doomed = append(doomed, k)
 	}
 	it.Close()
+	if suffix {
+		slices.Reverse(doomed)
+	}
 	for _, k := range doomed {
 		if err := w.del(k); err != nil {
 			return err
