@@ -37,8 +37,7 @@ func (sm *StateMachine) Get(table uint64, pos []byte) (value.Item, error) {
 }
 
 // RangeFunc receives one item of a Range: its ring position (valid only
-// during the call) and the item with its stored size in bytes. It returns
-// false to stop.
+// during the call) and the item. It returns false to stop.
 type RangeFunc func(pos []byte, item value.Item) (more bool, err error)
 
 // Range calls fn for the items of table whose ring positions lie in

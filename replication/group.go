@@ -184,6 +184,12 @@ func (g *Group) Propose(ctx context.Context, cmd *partition.Command) (partition.
 	}
 	switch r := future.Response().(type) {
 	case partition.Result:
+		if r.Skipped {
+			// The leader just appended this entry, so its state machine
+			// cannot have applied it already: the data DB and the log
+			// disagree.
+			return partition.Result{}, fmt.Errorf("group %d: %w: a new entry was skipped as already applied", g.id, ErrApplyFailed)
+		}
 		return r, nil
 	case error:
 		return partition.Result{}, r

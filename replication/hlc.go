@@ -42,7 +42,7 @@ func (c *HLC) Now() uint64 {
 }
 
 // Observe moves the clock past ts (a timestamp seen from another node or
-// read back from storage), so later timestamps order after it.
+// applied from the log), so later timestamps order after it.
 func (c *HLC) Observe(ts uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

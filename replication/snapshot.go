@@ -828,9 +828,8 @@ func (k *snapshotSink) Cancel() error {
 // restore replaces the group's keys in the data DB with the stream of a
 // received snapshot. It runs on raft's FSM goroutine. A stream that does
 // not match the group is refused before anything changes; a failure after
-// the group's keys started changing returns errFatalRestore wrapped, and
-// leaves the durable restore marker set so that the group refuses to
-// start again.
+// the group's keys started changing is reported with fatal set, and leaves
+// the durable restore marker set so that the group refuses to start again.
 func (s *snapshotStore) restore(src io.Reader) (fatal bool, err error) {
 	// The stream was verified when it was received; read the header again
 	// before touching anything.
