@@ -28,20 +28,6 @@ import (
 // none is conditional, so each either applies or, on an infrastructure
 // error, is returned in UnprocessedItems.
 
-// Limits of the batch operations ("BatchGetItem" and "BatchWriteItem" in
-// the API reference).
-const (
-	// MaxBatchGetKeys is the most keys one BatchGetItem may request,
-	// across all tables.
-	MaxBatchGetKeys = 100
-	// MaxBatchWriteRequests is the most put and delete requests in one
-	// BatchWriteItem, across all tables.
-	MaxBatchWriteRequests = 25
-	// MaxBatchGetResponseBytes is the most item data one BatchGetItem
-	// returns (16 MB); the keys past it come back in UnprocessedKeys.
-	MaxBatchGetResponseBytes = 16 << 20
-)
-
 // Messages of the batch operations.
 const (
 	msgBatchDuplicates     = "Provided list of item keys contains duplicates"

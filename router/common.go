@@ -17,12 +17,6 @@ import (
 // constraint-violation messages, table lookup, key extraction and capacity
 // arithmetic.
 
-// Table name rules: "Supported data types and naming rules".
-const (
-	MinTableNameLength = 3
-	MaxTableNameLength = 255
-)
-
 var tableNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
 
 // constraints collects DynamoDB's request-level constraint violations, which
@@ -38,10 +32,6 @@ func (c *constraints) add(val, path, constraint string) {
 
 // notNull records a missing required member.
 func (c *constraints) notNull(path string) { c.add("null", path, "Member must not be null") }
-
-// maxConstraintErrors is how many constraint violations DynamoDB lists in
-// one "N validation errors detected" message at most.
-const maxConstraintErrors = 10
 
 // err returns the ValidationException for the collected violations (at most
 // maxConstraintErrors of them, as DynamoDB lists), or nil.
@@ -178,15 +168,6 @@ func position(t *catalog.Table, pk value.Value, sk *value.Value) ([]byte, value.
 	}
 	return pos, key, nil
 }
-
-// Capacity unit arithmetic ("Read/write capacity mode" in the developer
-// guide): a read unit covers 4 KB read strongly consistently (eventually
-// consistent reads cost half), a write unit 1 KB; every request costs at
-// least one unit (half for an eventually consistent read).
-const (
-	readUnitBytes  = 4096
-	writeUnitBytes = 1024
-)
 
 // readUnits returns the read capacity consumed by reading size bytes.
 func readUnits(size int, consistent bool) float64 {

@@ -41,18 +41,6 @@ func (a *API) registerControl(s *Server) {
 	Handle(s, "UpdateTimeToLive", a.updateTimeToLive)
 }
 
-// Limits of the control plane ("Service, account, and table quotas in
-// Amazon DynamoDB" and the API reference's member constraints).
-const (
-	// MaxCapacityUnits is the largest ReadCapacityUnits or
-	// WriteCapacityUnits DynamoDB accepts at all ("Given value N for
-	// ReadCapacityUnits is out of bounds" above it). The per-table quota
-	// (40,000 by default) is not enforced.
-	MaxCapacityUnits = 1_000_000_000_000
-	// MaxListTablesLimit is the largest and default ListTables Limit.
-	MaxListTablesLimit = 100
-)
-
 // Key types of KeySchemaElement.
 const (
 	keyTypeHash  = "HASH"

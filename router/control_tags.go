@@ -16,14 +16,7 @@ import (
 // This file holds TagResource, UntagResource and ListTagsOfResource, and
 // the tag rules CreateTable shares ("Tagging restrictions in DynamoDB").
 
-// Tag limits.
 const (
-	// MaxTagsPerResource is the number of tags a table may carry.
-	MaxTagsPerResource = 50
-	// MaxTagKeyLength and MaxTagValueLength bound a tag's key (at least
-	// one character) and value (possibly empty), in characters.
-	MaxTagKeyLength   = 128
-	MaxTagValueLength = 256
 	// reservedTagPrefix starts the keys of AWS-assigned tags, which users
 	// cannot set.
 	reservedTagPrefix = "aws:"

@@ -25,9 +25,6 @@ const (
 	ttlDisabled = "DISABLED"
 )
 
-// MaxTTLAttributeNameLength bounds TimeToLiveSpecification.AttributeName.
-const MaxTTLAttributeNameLength = 255
-
 // Messages of time to live.
 const (
 	msgTTLAttributeEmpty = "TimeToLiveSpecification.AttributeName must be non empty"

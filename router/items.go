@@ -52,13 +52,6 @@ const (
 	msgReturnValuesInvalid = "Return values set to invalid value"
 )
 
-// Limits of AttributesToGet ("AttributesToGet" in the API reference: 1 to
-// 255 names).
-const (
-	minAttributesToGet = 1
-	maxAttributesToGet = 255
-)
-
 // registerItems registers the handlers of this file.
 func (a *API) registerItems(s *Server) {
 	Handle(s, "PutItem", a.putItem)

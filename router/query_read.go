@@ -18,13 +18,6 @@ import (
 // projection rules, and the request checks both operations run (Select,
 // ExclusiveStartKey, expression attribute values).
 
-// queryMaxPageBytes is the most data one Query or Scan page reads: "A single
-// Query operation will read up to the maximum number of items set (if using
-// the Limit parameter) or a maximum of 1 MB of data" (Query and Scan in the
-// API reference). Items are counted at their DynamoDB size before any
-// filter, and the item that reaches the limit is still part of the page.
-const queryMaxPageBytes = 1 << 20
-
 // Values of Select, in the order DynamoDB's enum constraint message lists
 // them.
 const (
