@@ -147,6 +147,10 @@ func (n *Node) open() error {
 			http.Error(w, "not ready", http.StatusServiceUnavailable)
 			return
 		}
+		if err := n.store.Err(); err != nil {
+			http.Error(w, "a replica stopped: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
 		w.Write([]byte("ready\n"))
 	})
 	mux.Handle("/", srv)

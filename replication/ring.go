@@ -110,6 +110,17 @@ func (s *RingStore) groupFor(pos []byte) *Group {
 	return s.groups[i-1]
 }
 
+// Err returns the first group's fatal error (its replica stopped), or nil
+// while every group is healthy.
+func (s *RingStore) Err() error {
+	for _, g := range s.groups {
+		if err := g.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // WaitReady waits until every group has a leader.
 func (s *RingStore) WaitReady(ctx context.Context) error {
 	for _, g := range s.groups {
