@@ -9,7 +9,9 @@
 //
 // A write is acknowledged once its group has committed it to the fsynced
 // Raft log and applied it; the data DB also syncs each apply commit, so it
-// holds everything applied before the log is truncated after a snapshot.
+// holds everything applied before the log is truncated after a snapshot. A
+// partition.Committer merges the apply batches of all groups into shared
+// commits, so concurrent writes of different groups share those syncs too.
 // The number of ranges is recorded when a node is first started and never
 // changes afterwards.
 //

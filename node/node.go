@@ -14,6 +14,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hashicorp/raft"
 
+	"github.com/atolldb/atoll/partition"
 	"github.com/atolldb/atoll/replication"
 	"github.com/atolldb/atoll/replication/raftlog"
 	"github.com/atolldb/atoll/replication/transport"
@@ -33,6 +34,7 @@ type Node struct {
 	db      *badger.DB // data
 	raftDB  *badger.DB
 	logs    *raftlog.Store
+	commits *partition.Committer
 	network *transport.Network
 	groups  *replication.Manager
 	store   *replication.RingStore
@@ -85,8 +87,9 @@ func (n *Node) open() error {
 		return err
 	}
 	clock := replication.NewHLC(nil)
+	n.commits = partition.NewCommitter(n.db)
 	n.groups, err = replication.NewManager(n.cfg.Raft, replication.Deps{
-		NodeID: nodeID, Addr: nodeID, DB: n.db, Clock: clock, Logger: n.cfg.Logger,
+		NodeID: nodeID, Addr: nodeID, DB: n.db, Clock: clock, Logger: n.cfg.Logger, Committer: n.commits,
 		Transport: n.network.Transport,
 		LogStore: func(group uint64) (raft.LogStore, raft.StableStore) {
 			g := n.logs.Group(group)
@@ -172,6 +175,9 @@ func (n *Node) closeStorage() error {
 	}
 	if n.groups != nil {
 		errs = append(errs, n.groups.Close())
+	}
+	if n.commits != nil {
+		errs = append(errs, n.commits.Close())
 	}
 	if n.network != nil {
 		errs = append(errs, n.network.Close())

@@ -39,24 +39,55 @@ func DecodeRecord(b []byte) (ts uint64, it value.Item, err error) {
 	return binary.BigEndian.Uint64(b[1:]), it, nil
 }
 
-// batch is the write transaction of one Apply call. It commits early when the
-// transaction approaches Badger's batch limits, recording the index of the
-// last entry it holds, so any prefix of the entries is applied atomically.
+// batch is the write transaction of one Apply call, or of one round of a
+// Committer that applies the batches of several groups together. It commits
+// early when the transaction approaches Badger's batch limits, recording for
+// every group the index of the last entry it holds, so any prefix of each
+// group's entries is applied atomically.
 type batch struct {
-	sm  *StateMachine
+	db  *badger.DB
 	txn *badger.Txn
 	// size and count estimate the transaction's pending writes.
 	size, count int64
+	// groups holds the progress of each group with entries in the batch, in
+	// the order they joined (commits write their keys in that order).
+	groups []*progress
+}
+
+// progress is one group's part of a batch.
+type progress struct {
+	sm *StateMachine
 	// stats holds the item count and size changes per table since the last commit.
 	stats map[uint64]stats
-	// lastIndex is the index of the last entry applied into this batch.
+	// lastIndex is the index of the last entry applied into the batch.
 	lastIndex uint64
 	// committed is the lastIndex at the last commit.
 	committed uint64
 }
 
-func (sm *StateMachine) newBatch() *batch {
-	return &batch{sm: sm, txn: sm.db.NewTransaction(true), stats: map[uint64]stats{}}
+func newBatch(db *badger.DB) *batch {
+	return &batch{db: db, txn: db.NewTransaction(true)}
+}
+
+// join returns sm's progress in the batch, adding it if needed.
+func (b *batch) join(sm *StateMachine) *progress {
+	for _, g := range b.groups {
+		if g.sm == sm {
+			return g
+		}
+	}
+	g := &progress{sm: sm, stats: map[uint64]stats{}}
+	b.groups = append(b.groups, g)
+	return g
+}
+
+// pendingStats counts the statistics keys the next commit will write.
+func (b *batch) pendingStats() int64 {
+	n := int64(0)
+	for _, g := range b.groups {
+		n += int64(len(g.stats)) + 1 // + the applied index
+	}
+	return n
 }
 
 func (b *batch) discard() { b.txn.Discard() }
@@ -79,16 +110,17 @@ func (b *batch) get(key []byte) (uint64, value.Item, error) {
 }
 
 // write stores next at key (or deletes it when next is nil) and accounts the
-// table's statistics.
-func (b *batch) write(table uint64, key []byte, ts uint64, old, next value.Item) error {
+// table's statistics to group g.
+func (b *batch) write(g *progress, table uint64, key []byte, ts uint64, old, next value.Item) error {
 	var rec []byte
 	if next != nil {
 		rec = encodeRecord(ts, next)
 	}
 	// Room for the write plus the statistics and applied index written at commit.
 	need := int64(len(key)+len(rec)) + 64
-	limit := b.sm.db.MaxBatchSize()*3/4 - int64(len(b.stats)+1)*64
-	if b.count > 0 && (b.size+need > limit || b.count+int64(len(b.stats))+3 >= b.sm.db.MaxBatchCount()) {
+	pending := b.pendingStats()
+	limit := b.db.MaxBatchSize()*3/4 - (pending+1)*64
+	if b.count > 0 && (b.size+need > limit || b.count+pending+3 >= b.db.MaxBatchCount()) {
 		if err := b.commit(); err != nil {
 			return err
 		}
@@ -104,7 +136,7 @@ func (b *batch) write(table uint64, key []byte, ts uint64, old, next value.Item)
 	}
 	b.size += need
 	b.count++
-	st := b.stats[table]
+	st := g.stats[table]
 	switch {
 	case old == nil && next != nil:
 		st.count++
@@ -112,7 +144,7 @@ func (b *batch) write(table uint64, key []byte, ts uint64, old, next value.Item)
 		st.count--
 	}
 	st.bytes += int64(sizeOf(next) - sizeOf(old))
-	b.stats[table] = st
+	g.stats[table] = st
 	return nil
 }
 
@@ -123,35 +155,43 @@ func sizeOf(it value.Item) int {
 	return it.Size()
 }
 
-// commit writes the statistics and the applied index and commits, then
-// starts a new transaction.
+// commit writes every group's statistics and applied index and commits,
+// then starts a new transaction.
 func (b *batch) commit() error {
-	if b.lastIndex == b.committed {
-		return nil
-	}
-	for table, d := range b.stats {
-		if err := b.addStats(table, d); err != nil {
-			return err
+	changed := false
+	for _, g := range b.groups {
+		if g.lastIndex == g.committed {
+			continue
+		}
+		changed = true
+		for table, d := range g.stats {
+			if err := b.addStats(statsKey(table, g.sm.group), d); err != nil {
+				return err
+			}
+		}
+		var idx [8]byte
+		binary.BigEndian.PutUint64(idx[:], g.lastIndex)
+		if err := b.txn.Set(appliedKey(g.sm.group), idx[:]); err != nil {
+			return fmt.Errorf("write applied index of group %d: %w", g.sm.group, err)
 		}
 	}
-	var idx [8]byte
-	binary.BigEndian.PutUint64(idx[:], b.lastIndex)
-	if err := b.txn.Set(appliedKey(b.sm.group), idx[:]); err != nil {
-		return fmt.Errorf("write applied index: %w", err)
+	if !changed {
+		return nil
 	}
 	if err := b.txn.Commit(); err != nil {
-		return fmt.Errorf("commit through index %d: %w", b.lastIndex, err)
+		return fmt.Errorf("commit: %w", err)
 	}
-	b.sm.applied.Store(b.lastIndex)
-	b.committed = b.lastIndex
-	b.txn = b.sm.db.NewTransaction(true)
+	for _, g := range b.groups {
+		g.sm.applied.Store(g.lastIndex)
+		g.committed = g.lastIndex
+		clear(g.stats)
+	}
+	b.txn = b.db.NewTransaction(true)
 	b.size, b.count = 0, 0
-	clear(b.stats)
 	return nil
 }
 
-func (b *batch) addStats(table uint64, d stats) error {
-	key := statsKey(table, b.sm.group)
+func (b *batch) addStats(key []byte, d stats) error {
 	cur, err := readStats(b.txn, key)
 	if err != nil {
 		return err

@@ -15,12 +15,15 @@
 //
 // This package holds the state machine: Command (a validated, bound write and
 // its stable binary encoding), StateMachine (Apply over the node's data
-// Badger, plus consistent reads) and DropTable. See DESIGN.md for the key
+// Badger, plus consistent reads), Committer (applies many groups' entries in
+// shared commits, so that they share one sync) and DropTable. See DESIGN.md for the key
 // layout and the invariants.
 //
 // Concurrency: StateMachine.Apply is called by one goroutine at a time (the
 // group's apply loop); Get, Range and TableStats may run concurrently with it
-// and read the latest committed state.
+// and read the latest committed state. A Committer serves the Apply calls of
+// any number of state machines concurrently; it owns one goroutine, stopped
+// by Close.
 //
 // Nothing under partition imports Raft, gRPC or HTTP, and wire types (protobuf,
 // DynamoDB JSON) never reach it: the edges convert them.

@@ -54,7 +54,14 @@ type StateMachine struct {
 	// applied is the highest applied index. Written only by Apply, read by
 	// AppliedIndex from any goroutine.
 	applied atomic.Uint64
+
+	// committer, when set (before the first Apply), applies this group's
+	// entries together with other groups' in shared commits.
+	committer *Committer
 }
+
+// SetCommitter makes Apply go through c. Call it before the first Apply.
+func (sm *StateMachine) SetCommitter(c *Committer) { sm.committer = c }
 
 // System keys live under table id 0, which no table ever gets.
 const (
@@ -146,24 +153,18 @@ type stats struct{ count, bytes int64 }
 // non-nil error is fatal (I/O failure or an undecodable entry) and the
 // replica must stop: the state is then whatever the last committed
 // transaction left, which is consistent with the stored applied index.
+// With a Committer (SetCommitter), the entries are applied in the
+// committer's next round, in one commit with other groups' entries.
 // Apply does not sync the DB; durability is the caller's (the log's) job.
 func (sm *StateMachine) Apply(entries []Entry) ([]Result, error) {
-	results := make([]Result, len(entries))
-	b := sm.newBatch()
+	if c := sm.committer; c != nil {
+		return c.apply(sm, entries)
+	}
+	b := newBatch(sm.db)
 	defer b.discard()
-	for i, e := range entries {
-		if e.Index <= sm.applied.Load() || e.Index <= b.lastIndex {
-			results[i].Skipped = true
-			continue
-		}
-		cmd, err := DecodeCommand(e.Command)
-		if err != nil {
-			return results, fmt.Errorf("apply index %d: %w", e.Index, err)
-		}
-		if err := sm.applyOne(b, e, cmd, &results[i]); err != nil {
-			return results, fmt.Errorf("apply index %d: %w", e.Index, err)
-		}
-		b.lastIndex = e.Index
+	results, err := sm.applyEntries(b, b.join(sm), entries)
+	if err != nil {
+		return results, err
 	}
 	if err := b.commit(); err != nil {
 		return results, fmt.Errorf("apply: %w", err)
@@ -171,7 +172,28 @@ func (sm *StateMachine) Apply(entries []Entry) ([]Result, error) {
 	return results, nil
 }
 
-func (sm *StateMachine) applyOne(b *batch, e Entry, cmd *Command, res *Result) error {
+// applyEntries applies entries into b as group g, stopping at the first
+// fatal error; g.lastIndex tells how far it got.
+func (sm *StateMachine) applyEntries(b *batch, g *progress, entries []Entry) ([]Result, error) {
+	results := make([]Result, len(entries))
+	for i, e := range entries {
+		if e.Index <= sm.applied.Load() || e.Index <= g.lastIndex {
+			results[i].Skipped = true
+			continue
+		}
+		cmd, err := DecodeCommand(e.Command)
+		if err != nil {
+			return results, fmt.Errorf("apply index %d: %w", e.Index, err)
+		}
+		if err := sm.applyOne(b, g, e, cmd, &results[i]); err != nil {
+			return results, fmt.Errorf("apply index %d: %w", e.Index, err)
+		}
+		g.lastIndex = e.Index
+	}
+	return results, nil
+}
+
+func (sm *StateMachine) applyOne(b *batch, g *progress, e Entry, cmd *Command, res *Result) error {
 	dataKey := keys.DataKey(cmd.Table, cmd.Key)
 	oldTS, old, err := b.get(dataKey)
 	if err != nil {
@@ -224,5 +246,5 @@ func (sm *StateMachine) applyOne(b *batch, e Entry, cmd *Command, res *Result) e
 	// new leader whose clock trails the last applied write): the later
 	// write always carries the later timestamp.
 	ts := max(e.Time, oldTS+1)
-	return b.write(cmd.Table, dataKey, ts, old, next)
+	return b.write(g, cmd.Table, dataKey, ts, old, next)
 }

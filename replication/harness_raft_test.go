@@ -119,6 +119,9 @@ type testNode struct {
 	db   *badger.DB
 	mgr  *Manager
 	up   bool
+	// commits is the node's shared committer in the real (gRPC) stack, as
+	// the node runs it; the in-memory stack applies without one.
+	commits *partition.Committer
 	// logs is the in-memory log store factory (kept across restarts).
 	logs LogStoreFactory
 	// closeStack releases what open built for the stack (network, raft
@@ -222,9 +225,13 @@ func (n *testNode) open() {
 		trans = n.c.net.factory(n.addr)
 		n.closeStack = func() { n.c.net.isolate(n.addr) }
 	}
+	n.commits = nil
+	if n.c.stack.grpc {
+		n.commits = partition.NewCommitter(n.db)
+	}
 	mgr, err := NewManager(n.c.cfg, Deps{
 		NodeID: n.id, Addr: n.addr, DB: n.db,
-		Transport: trans, LogStore: logs,
+		Transport: trans, LogStore: logs, Committer: n.commits,
 		Logger: testLogger(n.id),
 	})
 	if err != nil {
@@ -244,6 +251,9 @@ func (n *testNode) stop() {
 	n.t.Helper()
 	if err := n.mgr.Close(); err != nil {
 		n.t.Errorf("node %s: close manager: %v", n.id, err)
+	}
+	if n.commits != nil {
+		n.commits.Close()
 	}
 	n.closeStack()
 	if err := n.db.Close(); err != nil {

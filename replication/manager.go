@@ -120,6 +120,10 @@ type Deps struct {
 	// Transport and LogStore give each group its transport and stores.
 	Transport TransportFactory
 	LogStore  LogStoreFactory
+	// Committer, when not nil, applies the groups' entries together in
+	// shared data-DB commits (one sync for all of a round); it must
+	// outlive the groups.
+	Committer *partition.Committer
 	// Clock stamps commands; nil means a new HLC over time.Now.
 	Clock *HLC
 	// Logger receives the groups' logs (raft's through an hclog adapter);
@@ -232,6 +236,9 @@ func (m *Manager) start(spec GroupSpec) (*Group, error) {
 	sm, err := partition.NewStateMachine(m.deps.DB, spec.ID, m.deps.Logger)
 	if err != nil {
 		return nil, err
+	}
+	if m.deps.Committer != nil {
+		sm.SetCommitter(m.deps.Committer)
 	}
 	logs, stable := m.deps.LogStore(spec.ID)
 	snaps, err := openSnapshotStore(spec.ID, m.deps.DB, spec.Range, stable, m.cfg.SpoolDir, log)

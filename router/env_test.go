@@ -9,6 +9,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hashicorp/raft"
 
+	"github.com/atolldb/atoll/partition"
 	"github.com/atolldb/atoll/replication"
 	"github.com/atolldb/atoll/replication/raftlog"
 	"github.com/atolldb/atoll/router/catalog"
@@ -45,8 +46,10 @@ func newTestStore(t *testing.T, db *badger.DB) *replication.RingStore {
 	rcfg.HeartbeatTimeout, rcfg.ElectionTimeout = 50*time.Millisecond, 50*time.Millisecond
 	rcfg.LeaderLeaseTimeout, rcfg.CommitTimeout = 25*time.Millisecond, 25*time.Millisecond
 	_, trans := raft.NewInmemTransport("n1")
+	commits := partition.NewCommitter(db)
+	t.Cleanup(func() { commits.Close() })
 	mgr, err := replication.NewManager(rcfg, replication.Deps{
-		NodeID: "n1", Addr: "n1", DB: db,
+		NodeID: "n1", Addr: "n1", DB: db, Committer: commits,
 		Transport: func(uint64) raft.Transport { return trans },
 		LogStore: func(group uint64) (raft.LogStore, raft.StableStore) {
 			g := logs.Group(group)
