@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/raft"
 	"google.golang.org/grpc"
 
+	"github.com/atolldb/atoll/partition"
 	"github.com/atolldb/atoll/replication"
 	"github.com/atolldb/atoll/replication/raftlog"
 	"github.com/atolldb/atoll/replication/transport"
@@ -31,6 +32,7 @@ type node struct {
 	raftDB  *badger.DB
 	logs    *raftlog.Store
 	dataDB  *badger.DB
+	commits *partition.Committer
 	mgr     *replication.Manager
 }
 
@@ -97,11 +99,11 @@ func openNode(id, dir string, cfg replication.Config) (_ *node, err error) {
 	}
 	closers = append(closers, n.logs.Close)
 
-	// The data Badger does not sync its commits: the raft log is what
-	// makes a write durable, the state machine skips what it already
-	// applied on replay, and a snapshot syncs the data DB before raft
-	// truncates its log.
-	n.dataDB, err = badger.Open(badgerOptions(filepath.Join(dir, "data")))
+	// The data Badger syncs its commits, as the node opens it: raft
+	// truncates its log after a snapshot, and Badger's DB.Sync alone does
+	// not cover memtables rotated out and not yet flushed. The committer
+	// below makes all groups of a node share those syncs.
+	n.dataDB, err = badger.Open(badgerOptions(filepath.Join(dir, "data")).WithSyncWrites(true))
 	if err != nil {
 		return nil, fmt.Errorf("node %s: open data Badger: %w", id, err)
 	}
@@ -111,10 +113,13 @@ func openNode(id, dir string, cfg replication.Config) (_ *node, err error) {
 	if err := os.MkdirAll(cfg.SpoolDir, 0o755); err != nil {
 		return nil, fmt.Errorf("node %s: %w", id, err)
 	}
+	n.commits = partition.NewCommitter(n.dataDB)
+	closers = append(closers, n.commits.Close)
 	n.mgr, err = replication.NewManager(cfg, replication.Deps{
 		NodeID:    id,
 		Addr:      n.addr,
 		DB:        n.dataDB,
+		Committer: n.commits,
 		Transport: n.network.Transport,
 		LogStore: func(group uint64) (raft.LogStore, raft.StableStore) {
 			g := n.logs.Group(group)
@@ -129,7 +134,7 @@ func openNode(id, dir string, cfg replication.Config) (_ *node, err error) {
 
 // close stops the node's groups, then its transport, log store and Badgers.
 func (n *node) close() error {
-	errs := []error{n.mgr.Close(), n.network.Close()}
+	errs := []error{n.mgr.Close(), n.commits.Close(), n.network.Close()}
 	n.srv.Stop()
 	<-n.served
 	errs = append(errs, n.logs.Close(), n.raftDB.Close(), n.dataDB.Close())
