@@ -118,7 +118,7 @@ func TestRingSplit(t *testing.T) {
 // in place with the rest of the document and the analysis kept.
 func TestWriteSection(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
-	head := "# Benchmarks\n\nother engineers' text\n"
+	head := "# Benchmarks\n\ntext written by another tool\n"
 	if err := os.WriteFile(path, []byte(head), 0o644); err != nil {
 		t.Fatal(err)
 	}
