@@ -148,5 +148,13 @@ func ServerOptions(cfg Config) []grpc.ServerOption {
 			MinTime:             minKeepaliveTime / 2,
 			PermitWithoutStream: true,
 		}),
+		// The server pings idle connections too, so a peer that vanished
+		// mid-snapshot (half-open connection) is noticed within
+		// KeepaliveTime + KeepaliveTimeout rather than at the stream's
+		// deadline, and raft's receiving side is released.
+		grpc.KeepaliveParams(keepalive.ServerParameters{
+			Time:    cfg.KeepaliveTime,
+			Timeout: cfg.KeepaliveTimeout,
+		}),
 	}
 }
