@@ -347,9 +347,16 @@ func TestTwoGroupsShareConnections(t *testing.T) {
 	if total.RequestVote == 0 {
 		t.Errorf("no RequestVote received (stats %+v)", total)
 	}
-	if total.Heartbeats == 0 {
-		t.Errorf("no heartbeat received (stats %+v)", total)
-	}
+	// An idle leader sends heartbeats every HeartbeatTimeout/10; the writes
+	// above may all have gone before the first one, so wait for it.
+	eventually(t, 10*time.Second, func() error {
+		for _, n := range nodes {
+			if n.net.Stats().Heartbeats > 0 {
+				return nil
+			}
+		}
+		return fmt.Errorf("no heartbeat received (stats %+v)", total)
+	})
 	if total.PipelineAppends == 0 {
 		t.Errorf("no AppendEntries arrived on a pipeline stream (stats %+v)", total)
 	}
