@@ -150,8 +150,8 @@ func (n *Node) open() error {
 			http.Error(w, "not ready", http.StatusServiceUnavailable)
 			return
 		}
-		if err := n.store.Err(); err != nil {
-			http.Error(w, "a replica stopped: "+err.Error(), http.StatusServiceUnavailable)
+		if err := errors.Join(n.store.Err(), n.logs.Err()); err != nil {
+			http.Error(w, "storage failed: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
 		w.Write([]byte("ready\n"))

@@ -267,6 +267,14 @@ func (s *Store) commit(batch []*request) error {
 	return nil
 }
 
+// Err returns the error that stopped the store (wrapping ErrFailed), or nil
+// while it works.
+func (s *Store) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stopErr
+}
+
 // fail stops the store: batch and everything queued fail with err wrapped
 // in ErrFailed, and so does every later call.
 func (s *Store) fail(err error, batch []*request) {
