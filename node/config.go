@@ -36,14 +36,14 @@ type Config struct {
 	Region    string
 	AccountID string
 
-	// Storage sizes the data Badger's memory use.
+	// Storage sizes the memory use of each of the node's Badgers (data, Raft log).
 	Storage StorageConfig
 
 	// Logger receives the node's logs; nil discards them.
 	Logger *slog.Logger
 }
 
-// StorageConfig sizes the memory of the data Badger. The defaults keep an
+// StorageConfig sizes the memory of each of the node's Badgers (data and Raft log). The defaults keep an
 // idle node well under 100 MB of resident memory.
 type StorageConfig struct {
 	// MemTableSize is the size of one memtable in bytes. Badger's largest
