@@ -110,5 +110,8 @@ func (sm *StateMachine) TableStats(table uint64) (count, size int64, err error) 
 		st, err = readStats(txn, statsKey(table, sm.group))
 		return err
 	})
-	return st.count, st.bytes, err
+	if err != nil {
+		return 0, 0, fmt.Errorf("group %d: stats of table %d: %w", sm.group, table, err)
+	}
+	return st.count, st.bytes, nil
 }

@@ -162,10 +162,12 @@ func (syncSnapshot) Release() {}
 // group's keys started changing is fatal.
 func (f *fsm) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
+	// Take the opened snapshot first, so that a refused restore never
+	// leaves it behind for a later one.
+	id, ok := f.snaps.takeOpened()
 	if err := f.failure(); err != nil {
 		return err
 	}
-	id, ok := f.snaps.takeOpened()
 	if !ok {
 		return fmt.Errorf("group %d: %w: restore accepts only snapshots received from a leader", f.group, ErrBadSnapshot)
 	}

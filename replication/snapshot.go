@@ -766,7 +766,7 @@ func (k *snapshotSink) ID() string { return k.meta.ID }
 func (k *snapshotSink) Write(p []byte) (int, error) {
 	if k.file == nil {
 		if err := os.MkdirAll(k.store.dir, 0o755); err != nil {
-			return 0, err
+			return 0, fmt.Errorf("group %d: snapshot spool directory: %w", k.store.group, err)
 		}
 		f, err := os.CreateTemp(k.store.dir, fmt.Sprintf("group-%d-*.snap", k.store.group))
 		if err != nil {
