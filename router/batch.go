@@ -418,7 +418,9 @@ func (a *API) batchWriteItem(ctx context.Context, in *wire.BatchWriteItemInput) 
 			out.UnprocessedItems[w.table] = append(out.UnprocessedItems[w.table], w.req)
 			continue
 		}
-		units[w.table] += writeCost(w.res)
+		if wantsCapacity(in.ReturnConsumedCapacity) {
+			units[w.table] += writeCost(w.res)
+		}
 	}
 	if failed == len(writes) {
 		return nil, fmt.Errorf("batch write: %w", firstErr)

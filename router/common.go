@@ -195,10 +195,14 @@ func (c *constraints) checkReturnConsumedCapacity(mode string) {
 	c.checkEnum(mode, "returnConsumedCapacity", consumedIndexes, consumedTotal, consumedNone)
 }
 
+// wantsCapacity reports whether a ReturnConsumedCapacity mode asks for
+// ConsumedCapacity, so that handlers compute it only then.
+func wantsCapacity(mode string) bool { return mode == consumedTotal || mode == consumedIndexes }
+
 // consumed returns the ConsumedCapacity to send for mode, or nil for NONE.
 // write tells whether the units are write units.
 func consumed(mode, table string, units float64, write bool) *wire.ConsumedCapacity {
-	if mode != consumedTotal && mode != consumedIndexes {
+	if !wantsCapacity(mode) {
 		return nil
 	}
 	cc := &wire.ConsumedCapacity{TableName: &table, CapacityUnits: &units}

@@ -110,6 +110,19 @@ func (a *API) controlTable(name string) (*catalog.Table, error) {
 	return t, nil
 }
 
+// namedTable checks the TableName of a control-plane request that names
+// nothing else and returns the table, or the error DynamoDB gives.
+func (a *API) namedTable(name *string) (*catalog.Table, error) {
+	var c constraints
+	if err := checkControlTableName(&c, name); err != nil {
+		return nil, err
+	}
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	return a.controlTable(*name)
+}
+
 // checkControlTableName checks the TableName of a control-plane operation
 // the way DynamoDB does: a missing name and a name of the wrong length are
 // reported on their own, before any constraint violation; a name outside
@@ -428,14 +441,7 @@ func checkSSE(s *wire.SSESpecification) error {
 }
 
 func (a *API) describeTable(ctx context.Context, in *wire.DescribeTableInput) (*wire.DescribeTableOutput, error) {
-	var c constraints
-	if err := checkControlTableName(&c, in.TableName); err != nil {
-		return nil, err
-	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	t, err := a.controlTable(*in.TableName)
+	t, err := a.namedTable(in.TableName)
 	if err != nil {
 		return nil, err
 	}
@@ -537,14 +543,7 @@ func (a *API) listTables(ctx context.Context, in *wire.ListTablesInput) (*wire.L
 }
 
 func (a *API) deleteTable(ctx context.Context, in *wire.DeleteTableInput) (*wire.DeleteTableOutput, error) {
-	var c constraints
-	if err := checkControlTableName(&c, in.TableName); err != nil {
-		return nil, err
-	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	cur, err := a.controlTable(*in.TableName)
+	cur, err := a.namedTable(in.TableName)
 	if err != nil {
 		return nil, err
 	}

@@ -34,14 +34,7 @@ const (
 )
 
 func (a *API) describeTimeToLive(ctx context.Context, in *wire.DescribeTimeToLiveInput) (*wire.DescribeTimeToLiveOutput, error) {
-	var c constraints
-	if err := checkControlTableName(&c, in.TableName); err != nil {
-		return nil, err
-	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	t, err := a.controlTable(*in.TableName)
+	t, err := a.namedTable(in.TableName)
 	if err != nil {
 		return nil, err
 	}

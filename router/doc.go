@@ -15,6 +15,12 @@
 //   - Handle, the typed registration of a handler: the request body is
 //     decoded into the operation's wire.<Op>Input, the handler's
 //     wire.<Op>Output is encoded back.
+//   - API (NewAPI, APIConfig), DynamoDB's operations: the control plane
+//     (control*.go), single items (items.go), batches (batch.go) and
+//     Query/Scan (query*.go), over a Tables catalog and a Store, the two
+//     interfaces this package owns (api.go). API.Register installs them on
+//     a Server. Limits are in limits.go, shared checks and capacity
+//     arithmetic in common.go.
 //   - Error, ErrorCode and the Err* values: the DynamoDB errors a handler
 //     returns. errmap.go is the one place that maps errors to DynamoDB error
 //     types (*value.ValidationError is a ValidationException, anything

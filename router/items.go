@@ -150,6 +150,15 @@ func writeCost(res partition.Result) float64 {
 	return writeUnits(max(res.Old.Size(), res.New.Size()))
 }
 
+// writeConsumed returns the ConsumedCapacity of a single-item write for
+// mode, sizing the items only when it is asked for.
+func writeConsumed(mode, table string, res partition.Result) *wire.ConsumedCapacity {
+	if !wantsCapacity(mode) {
+		return nil
+	}
+	return consumed(mode, table, writeCost(res), true)
+}
+
 // returnedAttributes returns the Attributes member of a write's response
 // for mode, or nil when there is none to send. An empty result is not sent,
 // as DynamoDB omits Attributes then.
@@ -213,29 +222,13 @@ func (a *API) putItem(ctx context.Context, in *wire.PutItemInput) (*wire.PutItem
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	p := exprParams{Condition: in.ConditionExpression, Names: in.ExpressionAttributeNames,
-		Values: in.ExpressionAttributeValues, Accepts: []expr.Kind{expr.KindCondition}}
-	if err := expr.CheckMixed(itemsLegacyNames(in.Expected, in.ConditionalOperator, nil, nil), p.present()); err != nil {
-		return nil, err
+	w := plainWrite{
+		expr: exprParams{Condition: in.ConditionExpression, Names: in.ExpressionAttributeNames,
+			Values: in.ExpressionAttributeValues, Accepts: []expr.Kind{expr.KindCondition}},
+		expected: in.Expected, condOp: in.ConditionalOperator, values: in.Item,
+		returnValues: in.ReturnValues, sized: value.Item(in.Item),
 	}
-	if err := itemsValidateValues(in.Item); err != nil {
-		return nil, err
-	}
-	legacyCond, err := itemsExpected(in.Expected, in.ConditionalOperator)
-	if err != nil {
-		return nil, err
-	}
-	if in.ReturnValues != "" && in.ReturnValues != returnNone && in.ReturnValues != returnAllOld {
-		return nil, value.Validationf(msgReturnValuesInvalid)
-	}
-	if err := value.CheckItemSize(value.Item(in.Item)); err != nil {
-		return nil, err
-	}
-	compiled, err := a.compileWrite(p)
-	if err != nil {
-		return nil, err
-	}
-	t, err := a.table(*in.TableName)
+	t, cond, err := a.checkPlainWrite(w, *in.TableName)
 	if err != nil {
 		return nil, err
 	}
@@ -244,15 +237,62 @@ func (a *API) putItem(ctx context.Context, in *wire.PutItemInput) (*wire.PutItem
 		return nil, err
 	}
 	cmd := &partition.Command{Op: partition.OpPut, Table: t.ID, Key: pos, KeyAttrs: keyAttrs,
-		Item: value.Item(in.Item), Condition: itemsCondition(compiled, legacyCond)}
+		Item: value.Item(in.Item), Condition: cond}
 	res, err := a.propose(ctx, cmd, in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {
 		return nil, err
 	}
 	return &wire.PutItemOutput{
 		Attributes:       returnedAttributes(in.ReturnValues, res, nil),
-		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, writeCost(res), true),
+		ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, t.Name, res),
 	}, nil
+}
+
+// plainWrite is what PutItem and DeleteItem check alike once their member
+// constraints passed.
+type plainWrite struct {
+	expr     exprParams
+	expected map[string]wire.ExpectedAttributeValue
+	condOp   string
+	// values are the request's attribute values (the item or the key).
+	values       wire.Item
+	returnValues string
+	// sized, when not nil, is checked against the item size limit.
+	sized value.Item
+}
+
+// checkPlainWrite runs the checks of a PutItem or DeleteItem in DynamoDB's
+// order — mixed parameters, attribute values, Expected, ReturnValues (only
+// NONE and ALL_OLD), item size, expressions, then the table — and returns
+// the table and the write's condition.
+func (a *API) checkPlainWrite(w plainWrite, tableName string) (*catalog.Table, expr.Cond, error) {
+	if err := expr.CheckMixed(itemsLegacyNames(w.expected, w.condOp, nil, nil), w.expr.present()); err != nil {
+		return nil, nil, err
+	}
+	if err := itemsValidateValues(w.values); err != nil {
+		return nil, nil, err
+	}
+	legacyCond, err := itemsExpected(w.expected, w.condOp)
+	if err != nil {
+		return nil, nil, err
+	}
+	if w.returnValues != "" && w.returnValues != returnNone && w.returnValues != returnAllOld {
+		return nil, nil, value.Validationf(msgReturnValuesInvalid)
+	}
+	if w.sized != nil {
+		if err := value.CheckItemSize(w.sized); err != nil {
+			return nil, nil, err
+		}
+	}
+	compiled, err := a.compileWrite(w.expr)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := a.table(tableName)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, itemsCondition(compiled, legacyCond), nil
 }
 
 // compileWrite validates the expression attribute values and compiles a
@@ -316,8 +356,11 @@ func (a *API) getItem(ctx context.Context, in *wire.GetItemInput) (*wire.GetItem
 	if err != nil {
 		return nil, fmt.Errorf("get from table %d: %w", t.ID, err)
 	}
-	// Reads are charged on the whole item, whatever the projection.
-	out := &wire.GetItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, readUnits(item.Size(), consistent), false)}
+	out := &wire.GetItemOutput{}
+	if wantsCapacity(in.ReturnConsumedCapacity) {
+		// Reads are charged on the whole item, whatever the projection.
+		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, t.Name, readUnits(item.Size(), consistent), false)
+	}
 	if item != nil {
 		if proj != nil {
 			item = proj.Apply(item)
@@ -389,7 +432,7 @@ func (a *API) updateItem(ctx context.Context, in *wire.UpdateItemInput) (*wire.U
 	}
 	return &wire.UpdateItemOutput{
 		Attributes:       returnedAttributes(in.ReturnValues, res, upd),
-		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, writeCost(res), true),
+		ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, t.Name, res),
 	}, nil
 }
 
@@ -416,26 +459,13 @@ func (a *API) deleteItem(ctx context.Context, in *wire.DeleteItemInput) (*wire.D
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	p := exprParams{Condition: in.ConditionExpression, Names: in.ExpressionAttributeNames,
-		Values: in.ExpressionAttributeValues, Accepts: []expr.Kind{expr.KindCondition}}
-	if err := expr.CheckMixed(itemsLegacyNames(in.Expected, in.ConditionalOperator, nil, nil), p.present()); err != nil {
-		return nil, err
+	w := plainWrite{
+		expr: exprParams{Condition: in.ConditionExpression, Names: in.ExpressionAttributeNames,
+			Values: in.ExpressionAttributeValues, Accepts: []expr.Kind{expr.KindCondition}},
+		expected: in.Expected, condOp: in.ConditionalOperator, values: in.Key,
+		returnValues: in.ReturnValues,
 	}
-	if err := itemsValidateValues(in.Key); err != nil {
-		return nil, err
-	}
-	legacyCond, err := itemsExpected(in.Expected, in.ConditionalOperator)
-	if err != nil {
-		return nil, err
-	}
-	if in.ReturnValues != "" && in.ReturnValues != returnNone && in.ReturnValues != returnAllOld {
-		return nil, value.Validationf(msgReturnValuesInvalid)
-	}
-	compiled, err := a.compileWrite(p)
-	if err != nil {
-		return nil, err
-	}
-	t, err := a.table(*in.TableName)
+	t, cond, err := a.checkPlainWrite(w, *in.TableName)
 	if err != nil {
 		return nil, err
 	}
@@ -444,13 +474,13 @@ func (a *API) deleteItem(ctx context.Context, in *wire.DeleteItemInput) (*wire.D
 		return nil, err
 	}
 	cmd := &partition.Command{Op: partition.OpDelete, Table: t.ID, Key: pos, KeyAttrs: keyAttrs,
-		Condition: itemsCondition(compiled, legacyCond)}
+		Condition: cond}
 	res, err := a.propose(ctx, cmd, in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {
 		return nil, err
 	}
 	return &wire.DeleteItemOutput{
 		Attributes:       returnedAttributes(in.ReturnValues, res, nil),
-		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, writeCost(res), true),
+		ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, t.Name, res),
 	}, nil
 }

@@ -251,7 +251,7 @@ func legacySortedKeys[V any](m map[string]V) []string {
 // data type set.
 func legacyCheckValue(v value.Value) error {
 	if v.Type < value.TypeS || v.Type > value.TypeBS {
-		return value.Validationf("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+		return value.Validationf(value.MsgEmptyValue)
 	}
 	return nil
 }

@@ -40,10 +40,6 @@ const (
 	// MaxKeyAttributeNameSize is the maximum length of the name of a key
 	// attribute (table or index key, projected attribute): 255 bytes.
 	MaxKeyAttributeNameSize = 255
-	// MaxExpressionSize is the maximum length of any expression string: 4 KB.
-	// (The other expression limits, which are not about items, are in
-	// partition/expr.)
-	MaxExpressionSize = 4096
 )
 
 // walkDepthLimit bounds the recursion of Equal, Clone and Size over values

@@ -5,18 +5,24 @@ import (
 	"strings"
 )
 
+// Messages that the edges decoding attribute values report too.
+const (
+	// MsgEmptyValue is DynamoDB's message for an attribute value with no type.
+	MsgEmptyValue = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+	// MsgNesting is DynamoDB's message for a value nested deeper than MaxNestingDepth.
+	MsgNesting = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
+)
+
 // DynamoDB's messages for attribute values it refuses to store. The double
 // space in the empty-set messages and the missing space before "of type BS"
 // are DynamoDB's own.
 const (
-	msgEmptyValue     = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
 	msgEmptySS        = "One or more parameter values were invalid: An string set  may not be empty"
 	msgEmptyNS        = "One or more parameter values were invalid: An number set  may not be empty"
 	msgEmptyBS        = "One or more parameter values were invalid: Binary sets should not be empty"
 	msgDuplicateSS    = "One or more parameter values were invalid: Input collection [%s] contains duplicates."
 	msgDuplicateNS    = "Input collection contains duplicates"
 	msgDuplicateBS    = "One or more parameter values were invalid: Input collection [%s]of type BS contains duplicates."
-	msgNesting        = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
 	msgItemSize       = "Item size has exceeded the maximum allowed size"
 	msgKeyType        = "One or more parameter values were invalid: Type mismatch for key %s expected: %s actual: %s"
 	msgKeyEmptyString = "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: %s"
@@ -43,7 +49,7 @@ func (v Value) Validate() error { return v.validate(1) }
 
 func (v Value) validate(level int) error {
 	if level > MaxNestingDepth {
-		return Validationf(msgNesting)
+		return Validationf(MsgNesting)
 	}
 	switch v.Type {
 	case TypeS, TypeN, TypeB, TypeBOOL, TypeNULL:
@@ -69,7 +75,7 @@ func (v Value) validate(level int) error {
 	case TypeBS:
 		return validateBS(v.BS)
 	}
-	return Validationf(msgEmptyValue)
+	return Validationf(MsgEmptyValue)
 }
 
 func validateSS(ss []string) error {

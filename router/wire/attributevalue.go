@@ -53,14 +53,14 @@ func attributeType(name []byte) (value.Type, bool) {
 func (d *decoder) attributeValue(level int) (value.Value, error) {
 	switch k := d.peek(); k {
 	case kindNull:
-		d.recordInvalid(value.Validationf(msgEmptyAttributeValue))
+		d.recordInvalid(value.Validationf(value.MsgEmptyValue))
 		return value.Value{}, d.readNull()
 	case kindObject:
 	default:
 		return value.Value{}, containerMismatch(k, msgExpectedStruct)
 	}
 	if level > value.MaxNestingDepth {
-		d.recordInvalid(value.Validationf(msgNesting))
+		d.recordInvalid(value.Validationf(value.MsgNesting))
 		return value.Value{}, d.skipValue()
 	}
 	var v value.Value
@@ -88,7 +88,7 @@ func (d *decoder) attributeValue(level int) (value.Value, error) {
 	}
 	switch {
 	case n == 0:
-		d.recordInvalid(value.Validationf(msgEmptyAttributeValue))
+		d.recordInvalid(value.Validationf(value.MsgEmptyValue))
 	case n > 1:
 		d.recordInvalid(value.Validationf(msgMultipleDatatypes))
 	}

@@ -142,8 +142,8 @@ func TestNestingDepth(t *testing.T) {
 	for _, levels := range []int{value.MaxNestingDepth, 100000} {
 		_, err := DecodeAttributeValue([]byte(nested(levels)))
 		var valErr *value.ValidationError
-		if !errors.As(err, &valErr) || valErr.Message != msgNesting {
-			t.Errorf("decoding %d levels: error = %v, want %q", levels+1, err, msgNesting)
+		if !errors.As(err, &valErr) || valErr.Message != value.MsgNesting {
+			t.Errorf("decoding %d levels: error = %v, want %q", levels+1, err, value.MsgNesting)
 		}
 	}
 	// A deep value that is not even valid JSON is a SerializationException.

@@ -45,11 +45,9 @@ const (
 )
 
 // DynamoDB's ValidationException messages for attribute values that are
-// well-formed JSON but not a valid AttributeValue. The nesting message is the
-// one partition/value uses for the same limit (value.MaxNestingDepth).
+// well-formed JSON but not a valid AttributeValue (the empty-value and
+// nesting messages are partition/value's).
 const (
-	msgEmptyAttributeValue = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
-	msgMultipleDatatypes   = "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
-	msgNullFalse           = "One or more parameter values were invalid: Null attribute value types must have the value of true"
-	msgNesting             = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
+	msgMultipleDatatypes = "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+	msgNullFalse         = "One or more parameter values were invalid: Null attribute value types must have the value of true"
 )
