@@ -69,12 +69,11 @@ func Errorf(code ErrorCode, format string, args ...any) *Error {
 // (or wrapped with %w); ones needing a different message or an item use
 // Errorf or build an *Error.
 var (
-	// ErrResourceNotFound is returned when the table named by a data or
-	// DescribeTable-like request does not exist.
+	// ErrResourceNotFound is returned when the table named by a data-plane
+	// request (PutItem, Query, ...) does not exist. (The control plane names
+	// the table in its message: "Requested resource not found: Table: X not
+	// found".)
 	ErrResourceNotFound = &Error{Code: CodeResourceNotFound, Message: "Requested resource not found"}
-	// ErrNonExistentTable is returned when a data-plane request (PutItem,
-	// Query, ...) names a table that does not exist.
-	ErrNonExistentTable = &Error{Code: CodeResourceNotFound, Message: "Cannot do operations on a non-existent table"}
 	// ErrConditionalCheckFailed is returned when a write's condition is
 	// false and no item is to be returned.
 	ErrConditionalCheckFailed = &Error{Code: CodeConditionalCheckFailed, Message: "The conditional request failed"}

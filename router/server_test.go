@@ -102,7 +102,7 @@ func TestSDKHandlerErrors(t *testing.T) {
 		wantCode string
 		wantMsg  string
 	}{
-		{"not found", ErrNonExistentTable, "ResourceNotFoundException", "Cannot do operations on a non-existent table"},
+		{"not found", ErrResourceNotFound, "ResourceNotFoundException", "Requested resource not found"},
 		{"validation", value.Validationf("One or more parameter values were invalid: x"), "ValidationException", "One or more parameter values were invalid: x"},
 		{"wrapped", errors.Join(errors.New("ctx"), ErrThrottling), "ThrottlingException", ErrThrottling.Message},
 		{"internal", errors.New("disk on fire"), "InternalServerError", "Internal server error"},
