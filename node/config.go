@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"strings"
 	"time"
 
+	"github.com/atolldb/atoll/node/membership"
 	"github.com/atolldb/atoll/replication"
+	"github.com/atolldb/atoll/replication/meta"
 )
 
 // Config configures a Node. Start from DefaultConfig; only cmd/ reads flags
@@ -26,11 +30,46 @@ type Config struct {
 	// nodes and benchmarks of the protocol; the zero value is durable.
 	NoSync bool
 
-	// Ranges is how many contiguous ranges, each its own Raft group, the
-	// node cuts the ring into (single node: one replica each).
+	// NodeID names the node in the cluster and in every Raft group. Empty
+	// means the ID stored in the data directory, else the host name; the
+	// first ID a data directory gets is kept for good.
+	NodeID string
+	// GRPCAddr is the listen address of the gRPC server: the Raft
+	// transport and the node-to-node Data and Meta services.
+	GRPCAddr string
+	// GossipAddr is the listen address of gossip membership (UDP and TCP;
+	// the host must be an IP literal or empty).
+	GossipAddr string
+	// AdvertiseAddr is the host (name or IP, no port) other nodes reach
+	// this node at; empty advertises the bound IP, or the host name when
+	// bound to every interface.
+	AdvertiseAddr string
+	// Zone is the node's failure zone; replicas of a group go to distinct
+	// zones where zones are known.
+	Zone string
+	// Join lists gossip addresses (host:port) of nodes to join at start.
+	Join []string
+	// BootstrapExpect is how many nodes form a new cluster's meta group
+	// together: a new node waits until gossip shows that many, and the
+	// first BootstrapExpect by ID become its voters.
+	BootstrapExpect int
+	// ReplicationFactor is the number of replicas of each group; 0 means
+	// min(3, BootstrapExpect).
+	ReplicationFactor int
+	// MaxStaleness bounds eventually consistent reads: a replica serves one
+	// only if it heard from its leader this recently.
+	MaxStaleness time.Duration
+
+	// Ranges is how many contiguous ranges, each its own Raft group, a new
+	// cluster cuts the ring into.
 	Ranges int
 	// Raft configures the node's Raft groups.
 	Raft replication.Config
+	// Meta configures the node's replica of the meta group.
+	Meta meta.Config
+	// Gossip tunes membership; its NodeID, BindAddr, AdvertiseAddr, Meta
+	// and Logger are set by the node.
+	Gossip membership.Config
 
 	// Region and AccountID appear in table ARNs.
 	Region    string
@@ -66,12 +105,18 @@ type StorageConfig struct {
 // :8000, data in ./data, durable writes, us-east-1.
 func DefaultConfig() Config {
 	return Config{
-		APIAddr:   ":8000",
-		DataDir:   "./data",
-		Ranges:    8,
-		Raft:      singleNodeRaft(),
-		Region:    "us-east-1",
-		AccountID: "000000000000",
+		APIAddr:         ":8000",
+		DataDir:         "./data",
+		GRPCAddr:        ":9000",
+		GossipAddr:      ":7946",
+		BootstrapExpect: 1,
+		MaxStaleness:    2 * time.Second,
+		Ranges:          8,
+		Raft:            singleNodeRaft(),
+		Meta:            singleNodeMeta(),
+		Gossip:          membership.DefaultConfig(),
+		Region:          "us-east-1",
+		AccountID:       "000000000000",
 		Storage: StorageConfig{
 			MemTableSize:     16 << 20,
 			NumMemtables:     2,
@@ -95,8 +140,25 @@ func (c Config) Validate() error {
 		return errors.New("node: AccountID is empty")
 	case c.Ranges < 1 || c.Ranges > 4096:
 		return fmt.Errorf("node: Ranges %d is outside [1, 4096]", c.Ranges)
+	case c.GRPCAddr == "":
+		return errors.New("node: GRPCAddr is empty")
+	case c.GossipAddr == "":
+		return errors.New("node: GossipAddr is empty")
+	case strings.Contains(c.AdvertiseAddr, ":") && net.ParseIP(c.AdvertiseAddr) == nil:
+		return fmt.Errorf("node: AdvertiseAddr %q must be a host or IP without a port", c.AdvertiseAddr)
+	case c.BootstrapExpect < 1:
+		return fmt.Errorf("node: BootstrapExpect %d, want at least 1", c.BootstrapExpect)
+	case c.ReplicationFactor < 0 || c.ReplicationFactor > 7:
+		return fmt.Errorf("node: ReplicationFactor %d is outside [0, 7]", c.ReplicationFactor)
+	case c.ReplicationFactor > c.BootstrapExpect:
+		return fmt.Errorf("node: ReplicationFactor %d exceeds BootstrapExpect %d: the ring could never be placed", c.ReplicationFactor, c.BootstrapExpect)
+	case c.MaxStaleness <= 0:
+		return fmt.Errorf("node: MaxStaleness %v is not positive", c.MaxStaleness)
 	}
 	if err := c.Raft.Validate(); err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	if err := c.Meta.Validate(); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	return c.Storage.Validate()
@@ -108,6 +170,31 @@ func (c Config) Validate() error {
 // fraction of a second.
 func singleNodeRaft() replication.Config {
 	c := replication.DefaultConfig()
+	c.HeartbeatTimeout = 100 * time.Millisecond
+	c.ElectionTimeout = 100 * time.Millisecond
+	c.LeaderLeaseTimeout = 50 * time.Millisecond
+	c.CommitTimeout = 50 * time.Millisecond
+	return c
+}
+
+// replicationFactor returns the effective replication factor.
+func (c Config) replicationFactor() int {
+	if c.ReplicationFactor > 0 {
+		return c.ReplicationFactor
+	}
+	return min(3, c.BootstrapExpect)
+}
+
+// ClusterRaft returns Raft timeouts for groups replicated over several
+// nodes: the defaults of replication (a heartbeat every half second,
+// elections after 5 s of silence), which keep hundreds of idle groups cheap.
+func ClusterRaft() replication.Config { return replication.DefaultConfig() }
+
+// singleNodeMeta returns the meta group's timeouts on a single node: short,
+// as for the ring's groups, so a restart is ready within a fraction of a
+// second.
+func singleNodeMeta() meta.Config {
+	c := meta.DefaultConfig()
 	c.HeartbeatTimeout = 100 * time.Millisecond
 	c.ElectionTimeout = 100 * time.Millisecond
 	c.LeaderLeaseTimeout = 50 * time.Millisecond

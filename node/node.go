@@ -7,29 +7,34 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hashicorp/raft"
+	"google.golang.org/grpc"
 
+	"github.com/atolldb/atoll/node/membership"
 	"github.com/atolldb/atoll/partition"
 	"github.com/atolldb/atoll/replication"
+	"github.com/atolldb/atoll/replication/meta"
 	"github.com/atolldb/atoll/replication/raftlog"
 	"github.com/atolldb/atoll/replication/transport"
 	"github.com/atolldb/atoll/router"
 	"github.com/atolldb/atoll/router/catalog"
+	"github.com/atolldb/atoll/router/route"
 )
 
-// nodeID is the Raft server ID of a single node in every group.
-const nodeID = "atoll-1"
-
-// Node is one atoll process: the data Badger, the Raft log Badger, the
-// table catalog, the Raft groups that own the ring, the store that routes
-// to them and the DynamoDB HTTP API.
+// Node is one atoll process: the data Badger, the Raft log Badger, gossip
+// membership, this node's replica of the meta group, the replicas of the
+// Raft groups placed here, the router that sends every request to the node
+// that can serve it, the gRPC server (Raft transport, Data and Meta
+// services) and the DynamoDB HTTP API.
 type Node struct {
 	cfg     Config
+	id      string
 	log     *slog.Logger
 	db      *badger.DB // data
 	raftDB  *badger.DB
@@ -37,9 +42,22 @@ type Node struct {
 	commits *partition.Committer
 	network *transport.Network
 	groups  *replication.Manager
-	store   *replication.RingStore
-	ln      net.Listener
-	http    *http.Server
+	members *membership.Membership
+	meta    *meta.Meta
+	conns   *route.Conns
+	store   *route.Store
+	tables  *catalog.Replicated
+	api     *router.API
+
+	grpcLn   net.Listener
+	grpcAddr string // advertised
+	grpc     *grpc.Server
+	ln       net.Listener
+	http     *http.Server
+
+	ctx    context.Context // canceled by Close: ends the controller
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // controller, gRPC serve, join
 
 	ready   atomic.Bool
 	started atomic.Bool    // Start handed the listener to the HTTP server
@@ -47,8 +65,8 @@ type Node struct {
 	closed  sync.Once
 }
 
-// New opens the node's storage and binds the API listener. Serving starts
-// with Start.
+// New opens the node's storage, binds its listeners and starts gossip.
+// Joining the cluster, the meta group and serving start with Start.
 func New(cfg Config) (*Node, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -58,20 +76,26 @@ func New(cfg Config) (*Node, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	n := &Node{cfg: cfg, log: log.With("component", "node")}
+	n.ctx, n.cancel = context.WithCancel(context.Background())
 	if err := n.open(); err != nil {
+		n.cancel()
 		n.closeStorage()
 		return nil, err
 	}
 	return n, nil
 }
 
-// open opens storage, starts the groups and binds the listener. On error
-// the caller closes whatever was opened with closeStorage.
+// open opens storage and binds the listeners. On error the caller closes
+// whatever was opened with closeStorage.
 func (n *Node) open() error {
 	var err error
 	if n.db, err = badger.Open(badgerOptions(n.cfg, "data", n.log)); err != nil {
 		return fmt.Errorf("open data DB: %w", err)
 	}
+	if n.id, err = loadNodeID(n.db, n.cfg.NodeID); err != nil {
+		return err
+	}
+	n.log = n.log.With("node", n.id)
 	if n.raftDB, err = badger.Open(raftlog.BadgerOptions(badgerOptions(n.cfg, "raft", n.log))); err != nil {
 		return fmt.Errorf("open raft DB: %w", err)
 	}
@@ -83,13 +107,28 @@ func (n *Node) open() error {
 	if n.logs, err = raftlog.Open(lcfg, n.raftDB, n.cfg.Logger); err != nil {
 		return err
 	}
-	if n.network, err = transport.New(transport.DefaultConfig(), nodeID, n.cfg.Logger); err != nil {
+
+	if n.grpcLn, err = net.Listen("tcp", n.cfg.GRPCAddr); err != nil {
+		return fmt.Errorf("listen on %s: %w", n.cfg.GRPCAddr, err)
+	}
+	if n.grpcAddr, err = advertised(n.cfg.AdvertiseAddr, n.grpcLn.Addr()); err != nil {
 		return err
 	}
-	clock := replication.NewHLC(nil)
+	if n.ln, err = net.Listen("tcp", n.cfg.APIAddr); err != nil {
+		return fmt.Errorf("listen on %s: %w", n.cfg.APIAddr, err)
+	}
+	apiAddr, err := advertised(n.cfg.AdvertiseAddr, n.ln.Addr())
+	if err != nil {
+		return err
+	}
+
+	tcfg := transport.DefaultConfig()
+	if n.network, err = transport.New(tcfg, raft.ServerAddress(n.grpcAddr), n.cfg.Logger); err != nil {
+		return err
+	}
 	n.commits = partition.NewCommitter(n.db)
 	n.groups, err = replication.NewManager(n.cfg.Raft, replication.Deps{
-		NodeID: nodeID, Addr: nodeID, DB: n.db, Clock: clock, Logger: n.cfg.Logger, Committer: n.commits,
+		NodeID: n.id, Addr: n.grpcAddr, DB: n.db, Clock: replication.NewHLC(nil), Logger: n.cfg.Logger, Committer: n.commits,
 		Transport: n.network.Transport,
 		LogStore: func(group uint64) (raft.LogStore, raft.StableStore) {
 			g := n.logs.Group(group)
@@ -99,47 +138,25 @@ func (n *Node) open() error {
 	if err != nil {
 		return err
 	}
-	ranges, err := loadRing(n.db, n.cfg.Ranges)
-	if err != nil {
-		return err
-	}
-	if ranges != n.cfg.Ranges {
-		n.log.Warn("the ring of an existing node keeps its number of ranges", "ranges", ranges, "requested", n.cfg.Ranges)
-	}
-	ring, err := replication.SplitRing(ranges)
-	if err != nil {
-		return err
-	}
-	groups := make([]*replication.Group, len(ring))
-	for i, r := range ring {
-		groups[i], err = n.groups.StartGroup(replication.GroupSpec{
-			ID: uint64(i + 1), Range: r,
-			Bootstrap: []replication.Peer{{ID: nodeID, Addr: nodeID}},
-		})
-		if err != nil {
-			return fmt.Errorf("start group %d: %w", i+1, err)
+
+	mcfg := n.cfg.Gossip
+	mcfg.NodeID = n.id
+	mcfg.BindAddr = n.cfg.GossipAddr
+	mcfg.Logger = n.cfg.Logger
+	mcfg.Meta = membership.NodeMeta{ID: n.id, GRPCAddr: n.grpcAddr, APIAddr: apiAddr, Zone: n.cfg.Zone}
+	if n.cfg.AdvertiseAddr != "" {
+		if mcfg.AdvertiseAddr, err = advertiseGossip(n.cfg.AdvertiseAddr); err != nil {
+			return err
 		}
 	}
-	if n.store, err = replication.NewRingStore(n.db, groups, n.cfg.Logger); err != nil {
-		return err
+	if n.members, err = membership.New(mcfg); err != nil {
+		return fmt.Errorf("gossip: %w", err)
 	}
-	cat, err := catalog.OpenCatalog(n.db)
-	if err != nil {
-		return err
-	}
-	acfg := router.DefaultAPIConfig()
-	acfg.Region, acfg.AccountID, acfg.Logger = n.cfg.Region, n.cfg.AccountID, n.cfg.Logger
-	api, err := router.NewAPI(acfg, cat, n.store)
-	if err != nil {
-		return err
-	}
-	rcfg := router.DefaultConfig()
-	rcfg.Region, rcfg.Logger = n.cfg.Region, n.cfg.Logger
-	srv, err := router.New(rcfg)
-	if err != nil {
-		return err
-	}
-	api.Register(srv)
+	n.conns = route.NewConns()
+
+	n.grpc = grpc.NewServer(transport.ServerOptions(tcfg)...)
+	n.network.Register(n.grpc)
+	route.NewService(n.groups).Register(n.grpc)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -150,31 +167,203 @@ func (n *Node) open() error {
 			http.Error(w, "not ready", http.StatusServiceUnavailable)
 			return
 		}
-		if err := errors.Join(n.store.Err(), n.logs.Err()); err != nil {
+		if err := errors.Join(n.groupsErr(), n.logs.Err()); err != nil {
 			http.Error(w, "storage failed: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
 		w.Write([]byte("ready\n"))
 	})
-	mux.Handle("/", srv)
 	n.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(n.log.Handler(), slog.LevelWarn)}
+	return nil
+}
 
-	n.ln, err = net.Listen("tcp", n.cfg.APIAddr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", n.cfg.APIAddr, err)
+// groupsErr returns the first fatal error of a local group, or nil.
+func (n *Node) groupsErr() error {
+	for _, id := range n.groups.Groups() {
+		if g := n.groups.Group(id); g != nil {
+			if err := g.Err(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
-// closeStorage stops the groups and closes the stores, in the reverse order
-// of open; it skips what was never opened.
+// openMeta opens this node's replica of the meta group, bootstrapping it
+// with voters when the node has no meta state yet (voters nil: join an
+// existing group as it is added).
+func (n *Node) openMeta(voters []replication.Peer) error {
+	var snaps raft.SnapshotStore
+	if n.cfg.InMemory {
+		snaps = raft.NewInmemSnapshotStore()
+	} else {
+		var err error
+		snaps, err = raft.NewFileSnapshotStoreWithLogger(filepath.Join(n.cfg.DataDir, "meta"), 2, replication.NewRaftLogger(n.log))
+		if err != nil {
+			return fmt.Errorf("meta snapshots: %w", err)
+		}
+	}
+	lg := n.logs.Group(meta.GroupID)
+	m, err := meta.Open(n.cfg.Meta, meta.Deps{
+		NodeID: n.id, Addr: n.grpcAddr, Transport: n.network.Transport(meta.GroupID),
+		Logs: lg, Stable: lg, Snapshots: snaps, Logger: n.cfg.Logger,
+	}, voters)
+	if err != nil {
+		return fmt.Errorf("meta group: %w", err)
+	}
+	n.meta = m
+	return nil
+}
+
+// Addr returns the API listener's address (useful with port 0).
+func (n *Node) Addr() net.Addr { return n.ln.Addr() }
+
+// GRPCAddr returns the advertised gRPC address.
+func (n *Node) GRPCAddr() string { return n.grpcAddr }
+
+// GossipAddr returns the gossip address (host:port) others join through.
+func (n *Node) GossipAddr() string { return n.members.LocalNode().Addr }
+
+// ID returns the node's ID.
+func (n *Node) ID() string { return n.id }
+
+// Start joins the cluster, opens the meta group (forming it with the first
+// BootstrapExpect nodes when it does not exist yet), waits until the ring
+// exists and every group placed on this node has a leader (or ctx ends),
+// then serves the API in the background until Close.
+func (n *Node) Start(ctx context.Context) error {
+	if len(n.cfg.Join) > 0 {
+		if err := n.members.Join(ctx, n.cfg.Join); err != nil {
+			return fmt.Errorf("join %v: %w", n.cfg.Join, err)
+		}
+	}
+	voters, err := n.bootstrapVoters(ctx)
+	if err != nil {
+		return err
+	}
+	if err := n.openMeta(voters); err != nil {
+		return err
+	}
+	client := route.NewMetaClient(n.meta, n.conns, 10*time.Second)
+	route.NewMetaService(n.meta, n.status).Register(n.grpc)
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		if err := n.grpc.Serve(n.grpcLn); err != nil {
+			n.log.Error("gRPC server stopped", "err", err)
+		}
+	}()
+	rcfg := route.DefaultConfig()
+	rcfg.NodeID, rcfg.MaxStaleness, rcfg.Logger = n.id, n.cfg.MaxStaleness, n.cfg.Logger
+	if n.store, err = route.NewStore(rcfg, n.meta, n.groups, n.conns, n.db); err != nil {
+		return err
+	}
+	n.tables = catalog.NewReplicated(client, 10*time.Second)
+	if err := n.startAPI(); err != nil {
+		return err
+	}
+	ctl := newController(n, client)
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		ctl.run(n.ctx)
+	}()
+	if err := ctl.waitReady(ctx); err != nil {
+		return err
+	}
+	n.started.Store(true)
+	n.serve.Add(1)
+	go func() {
+		defer n.serve.Done()
+		if err := n.http.Serve(n.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.log.Error("API server stopped", "err", err)
+		}
+	}()
+	n.ready.Store(true)
+	n.log.Info("serving the DynamoDB API", "addr", n.ln.Addr().String(), "grpc", n.grpcAddr, "data_dir", n.dataDirForLog())
+	return nil
+}
+
+// startAPI builds the DynamoDB handlers over the replicated catalog and the
+// routing store.
+func (n *Node) startAPI() error {
+	acfg := router.DefaultAPIConfig()
+	acfg.Region, acfg.AccountID, acfg.Logger = n.cfg.Region, n.cfg.AccountID, n.cfg.Logger
+	api, err := router.NewAPI(acfg, n.tables, n.store)
+	if err != nil {
+		return err
+	}
+	rcfg := router.DefaultConfig()
+	rcfg.Region, rcfg.Logger = n.cfg.Region, n.cfg.Logger
+	srv, err := router.New(rcfg)
+	if err != nil {
+		return err
+	}
+	api.Register(srv)
+	n.api = api
+	mux := n.http.Handler.(*http.ServeMux)
+	mux.Handle("/", srv)
+	return nil
+}
+
+func (n *Node) dataDirForLog() string {
+	if n.cfg.InMemory {
+		return "(in memory)"
+	}
+	return n.cfg.DataDir
+}
+
+// Close stops serving (letting requests in flight finish until ctx ends),
+// leaves the gossip cluster, stops the groups and closes the stores.
+func (n *Node) Close(ctx context.Context) error {
+	var err error
+	n.closed.Do(func() {
+		n.ready.Store(false)
+		if !n.started.Load() {
+			n.ln.Close() // Shutdown closes only listeners Serve was given
+		}
+		if serr := n.http.Shutdown(ctx); serr != nil {
+			n.http.Close()
+			err = fmt.Errorf("stop API server: %w", serr)
+		}
+		n.serve.Wait()
+		err = errors.Join(err, n.closeStorage())
+	})
+	return err
+}
+
+// closeStorage stops everything New and Start started, in reverse order; it
+// skips what was never opened.
 func (n *Node) closeStorage() error {
 	var errs []error
+	n.cancel()
+	if n.members != nil {
+		lctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if err := n.members.Leave(lctx); err != nil {
+			n.log.Debug("leave gossip", "err", err)
+		}
+		cancel()
+	}
 	if n.store != nil {
 		errs = append(errs, n.store.Close())
 	}
 	if n.groups != nil {
 		errs = append(errs, n.groups.Close())
+	}
+	if n.meta != nil {
+		errs = append(errs, n.meta.Close())
+	}
+	if n.grpc != nil {
+		n.grpc.Stop()
+	} else if n.grpcLn != nil {
+		n.grpcLn.Close()
+	}
+	n.wg.Wait()
+	if n.members != nil {
+		errs = append(errs, n.members.Close())
+	}
+	if n.conns != nil {
+		errs = append(errs, n.conns.Close())
 	}
 	if n.commits != nil {
 		errs = append(errs, n.commits.Close())
@@ -191,53 +380,8 @@ func (n *Node) closeStorage() error {
 	if n.db != nil {
 		errs = append(errs, n.db.Close())
 	}
+	if n.ln != nil && !n.started.Load() {
+		n.ln.Close()
+	}
 	return errors.Join(errs...)
-}
-
-// Addr returns the API listener's address (useful with port 0).
-func (n *Node) Addr() net.Addr { return n.ln.Addr() }
-
-// Start waits until every group has elected its leader (or ctx ends), then
-// serves the API in the background until Close.
-func (n *Node) Start(ctx context.Context) error {
-	if err := n.store.WaitReady(ctx); err != nil {
-		return fmt.Errorf("waiting for the groups' leaders: %w", err)
-	}
-	n.started.Store(true)
-	n.serve.Add(1)
-	go func() {
-		defer n.serve.Done()
-		if err := n.http.Serve(n.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			n.log.Error("API server stopped", "err", err)
-		}
-	}()
-	n.ready.Store(true)
-	n.log.Info("serving the DynamoDB API", "addr", n.ln.Addr().String(), "data_dir", n.dataDirForLog())
-	return nil
-}
-
-func (n *Node) dataDirForLog() string {
-	if n.cfg.InMemory {
-		return "(in memory)"
-	}
-	return n.cfg.DataDir
-}
-
-// Close stops serving (letting requests in flight finish until ctx ends),
-// stops the store and closes the data DB.
-func (n *Node) Close(ctx context.Context) error {
-	var err error
-	n.closed.Do(func() {
-		n.ready.Store(false)
-		if !n.started.Load() {
-			n.ln.Close() // Shutdown closes only listeners Serve was given
-		}
-		if serr := n.http.Shutdown(ctx); serr != nil {
-			n.http.Close()
-			err = fmt.Errorf("stop API server: %w", serr)
-		}
-		n.serve.Wait()
-		err = errors.Join(err, n.closeStorage())
-	})
-	return err
 }

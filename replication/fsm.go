@@ -50,6 +50,11 @@ type fsm struct {
 	failed atomic.Pointer[error]
 	// restores counts snapshots restored (observability and tests).
 	restores atomic.Int64
+	// through is the highest log index this FSM has been handed (commands
+	// and configuration entries), applied or restored: the state machine
+	// reflects every entry up to it. Raft does not hand over no-op and
+	// barrier entries, so through may stay below the commit index.
+	through atomic.Uint64
 }
 
 var _ raft.BatchingFSM = (*fsm)(nil)
@@ -99,6 +104,7 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 		at = append(at, i)
 	}
 	if len(entries) == 0 {
+		f.advance(logs)
 		return resp
 	}
 	results, err := f.sm.Apply(entries)
@@ -106,6 +112,7 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 		fillErr(resp, logs, f.fail(err))
 		return resp
 	}
+	f.advance(logs)
 	for j, i := range at {
 		resp[i] = results[j]
 	}
@@ -114,6 +121,13 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 	// influence the apply itself.
 	f.clock.Observe(newest)
 	return resp
+}
+
+// advance records that every entry of logs has been applied.
+func (f *fsm) advance(logs []*raft.Log) {
+	if len(logs) > 0 {
+		f.through.Store(max(f.through.Load(), logs[len(logs)-1].Index))
+	}
 }
 
 func fillErr(resp []any, logs []*raft.Log, err error) {
@@ -187,6 +201,7 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 		return fmt.Errorf("group %d: restore snapshot: %w", f.group, err)
 	}
 	f.restores.Add(1)
+	f.through.Store(max(f.through.Load(), f.sm.AppliedIndex()))
 	f.log.Info("restored snapshot", "applied", f.sm.AppliedIndex())
 	return nil
 }

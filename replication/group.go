@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -55,6 +56,9 @@ type Group struct {
 	watchDone chan struct{} // closed when the watcher exits
 	shutOnce  sync.Once
 	shutErr   error
+
+	// barrierTerm is the term in which ReadBarrier last ran a raft barrier.
+	barrierTerm atomic.Uint64
 
 	mu sync.Mutex
 	// closed refuses new proposal waiters; guarded by mu.

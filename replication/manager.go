@@ -358,6 +358,11 @@ type hcLogger struct {
 
 var _ hclog.Logger = (*hcLogger)(nil)
 
+// NewRaftLogger returns raft's logger (an hclog.Logger) writing to log, for
+// packages that configure their own raft.Raft (replication/meta). Raft's
+// Info chatter stays at Info; Trace maps to Debug.
+func NewRaftLogger(log *slog.Logger) hclog.Logger { return newHCLogger(log, "raft") }
+
 func newHCLogger(log *slog.Logger, name string) *hcLogger {
 	lv := new(atomic.Int32)
 	lv.Store(int32(hclog.Debug))

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/atolldb/atoll/node"
+	"github.com/atolldb/atoll/replication/meta"
 )
 
 func main() {
@@ -46,6 +47,23 @@ func parse(args []string, getenv func(string) string, out io.Writer) (options, e
 	fs.StringVar(&o.cfg.DataDir, "data-dir", o.cfg.DataDir, "data directory")
 	fs.BoolVar(&o.cfg.InMemory, "in-memory", o.cfg.InMemory, "keep all data in memory (lost on exit)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "log level: debug, info, warn or error")
+	fs.StringVar(&o.cfg.NodeID, "node-id", o.cfg.NodeID, "node ID (default: the one stored in the data directory, else the host name)")
+	fs.StringVar(&o.cfg.GRPCAddr, "grpc-addr", o.cfg.GRPCAddr, "listen address of gRPC (Raft and node-to-node traffic)")
+	fs.StringVar(&o.cfg.GossipAddr, "gossip-addr", o.cfg.GossipAddr, "listen address of gossip membership (host must be an IP or empty)")
+	fs.StringVar(&o.cfg.AdvertiseAddr, "advertise-addr", o.cfg.AdvertiseAddr, "host or IP other nodes reach this node at (default: the bound IP, or the host name)")
+	fs.StringVar(&o.cfg.Zone, "zone", o.cfg.Zone, "failure zone of this node")
+	fs.IntVar(&o.cfg.ReplicationFactor, "replication-factor", o.cfg.ReplicationFactor, "replicas per range (0: min(3, bootstrap-expect))")
+	fs.IntVar(&o.cfg.BootstrapExpect, "bootstrap-expect", o.cfg.BootstrapExpect, "number of nodes that form a new cluster together")
+	fs.Func("join", "comma-separated gossip addresses (host:port) of nodes to join", func(v string) error {
+		o.cfg.Join = nil
+		for _, a := range strings.Split(v, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				o.cfg.Join = append(o.cfg.Join, a)
+			}
+		}
+		return nil
+	})
+	fs.DurationVar(&o.cfg.MaxStaleness, "max-staleness", o.cfg.MaxStaleness, "how stale an eventually consistent read may be")
 	fs.IntVar(&o.cfg.Ranges, "ranges", o.cfg.Ranges, "number of ranges (Raft groups) a new node cuts the ring into")
 	fs.StringVar(&o.cfg.Region, "region", o.cfg.Region, "region name used in table ARNs")
 	fs.Int64Var(&o.cfg.Storage.MemTableSize, "memtable-size", o.cfg.Storage.MemTableSize, "storage memtable size in bytes (at least 8 MiB)")
@@ -71,6 +89,11 @@ func parse(args []string, getenv func(string) string, out io.Writer) (options, e
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.cfg.BootstrapExpect > 1 || len(o.cfg.Join) > 0 {
+		// Replicas on several nodes: timeouts that keep idle groups cheap.
+		o.cfg.Raft = node.ClusterRaft()
+		o.cfg.Meta = meta.DefaultConfig()
 	}
 	return o, nil
 }

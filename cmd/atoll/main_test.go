@@ -89,7 +89,7 @@ func startServer(t *testing.T, dataDir string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--data-dir", dataDir, "--api-addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "--data-dir", dataDir, "--api-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0", "--gossip-addr", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -169,6 +169,7 @@ func runSuite(ctx context.Context, cfg config) (res *results, err error) {
 		case targetAtoll:
 			ncfg := node.DefaultConfig()
 			ncfg.APIAddr = "127.0.0.1:0"
+			ncfg.GRPCAddr, ncfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0"
 			ncfg.DataDir = filepath.Join(tmp, "atoll")
 			n, err := node.New(ncfg)
 			if err != nil {

@@ -109,6 +109,7 @@ func TestEndpointMode(t *testing.T) {
 	}
 	ncfg := node.DefaultConfig()
 	ncfg.APIAddr = "127.0.0.1:0"
+	ncfg.GRPCAddr, ncfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0"
 	ncfg.InMemory = true
 	n, err := node.New(ncfg)
 	if err != nil {

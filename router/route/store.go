@@ -1,0 +1,489 @@
+package route
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/atolldb/atoll/partition"
+	"github.com/atolldb/atoll/partition/value"
+	"github.com/atolldb/atoll/proto/nodepb"
+	"github.com/atolldb/atoll/replication"
+	"github.com/atolldb/atoll/replication/meta"
+)
+
+// Config configures a Store.
+type Config struct {
+	// NodeID is this node's ID (its raft server ID in every group).
+	NodeID string
+	// MaxStaleness bounds eventually consistent reads: a replica serves
+	// one only when it heard from its leader within this duration.
+	MaxStaleness time.Duration
+	// RequestTimeout bounds the retries of a request whose context has no
+	// deadline.
+	RequestTimeout time.Duration
+	// Logger receives routing logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// DefaultConfig returns the defaults: 2 s staleness, 10 s per request.
+func DefaultConfig() Config {
+	return Config{MaxStaleness: 2 * time.Second, RequestTimeout: 10 * time.Second}
+}
+
+// Validate reports the first problem with c, or nil.
+func (c Config) Validate() error {
+	switch {
+	case c.NodeID == "":
+		return errors.New("route: Config.NodeID is empty")
+	case c.MaxStaleness <= 0:
+		return fmt.Errorf("route: Config.MaxStaleness %v is not positive", c.MaxStaleness)
+	case c.RequestTimeout <= 0:
+		return fmt.Errorf("route: Config.RequestTimeout %v is not positive", c.RequestTimeout)
+	}
+	return nil
+}
+
+// Ring is the meta group's state as routing reads it: *meta.Meta. State
+// may be called concurrently and returns an immutable snapshot.
+type Ring interface {
+	State() *meta.State
+}
+
+// Groups gives the group replicas this node hosts: *replication.Manager.
+// Group returns nil for a group without a replica here.
+type Groups interface {
+	Group(id uint64) *replication.Group
+}
+
+// Store is the router.Store of a cluster node. See the package
+// documentation.
+type Store struct {
+	cfg    Config
+	ring   Ring
+	groups Groups
+	conns  *Conns
+	db     *badger.DB
+	log    *slog.Logger
+
+	// hints maps a group ID to the node ID last seen leading it.
+	hints sync.Map
+
+	ctx    context.Context // canceled by Close; ends background drops
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // background drops
+}
+
+// NewStore returns the Store of a node whose data DB is db.
+func NewStore(cfg Config, ring Ring, groups Groups, conns *Conns, db *badger.DB) (*Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Store{cfg: cfg, ring: ring, groups: groups, conns: conns, db: db, log: log.With("component", "route"), ctx: ctx, cancel: cancel}, nil
+}
+
+// bound gives ctx the default request deadline when it has none.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, s.cfg.RequestTimeout)
+}
+
+// attempt is one try of a request at node (this node or another) for
+// group. It returns retry=true when the request was certainly not served
+// there, with the leader hint the replica gave (empty when none).
+type attempt func(ctx context.Context, st *meta.State, group uint64, node string) (hint string, retry bool, err error)
+
+// pick chooses the node to try for r: the leader hint, else the leader this
+// node's replica knows, else the voters in turn.
+func (s *Store) pick(r meta.Range, turn int) string {
+	if h, ok := s.hints.Load(r.Group); ok && contains(r.Voters, h.(string)) {
+		return h.(string)
+	}
+	if g := s.groups.Group(r.Group); g != nil {
+		if l := g.Leader(); l.ID != "" && contains(r.Voters, l.ID) {
+			return l.ID
+		}
+	}
+	if len(r.Voters) == 0 {
+		return ""
+	}
+	return r.Voters[turn%len(r.Voters)]
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// atLeader runs try against the leader of the group owning pos until it
+// is served or ctx ends.
+func (s *Store) atLeader(ctx context.Context, pos []byte, try attempt) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	backoff := 500 * time.Microsecond
+	var lastErr error
+	for turn := 0; ; {
+		st := s.ring.State()
+		if r, ok := st.RangeFor(pos); !ok {
+			lastErr = ErrNoRing
+		} else if node := s.pick(r, turn); node == "" {
+			lastErr = fmt.Errorf("group %d: %w: no voters", r.Group, ErrUnavailable)
+		} else {
+			hint, retry, err := try(ctx, st, r.Group, node)
+			if !retry {
+				if err == nil {
+					s.hints.Store(r.Group, node)
+				}
+				return err
+			}
+			lastErr = err
+			if hint != "" && hint != node {
+				s.hints.Store(r.Group, hint)
+				continue // a fresh hint: follow it at once
+			}
+			s.hints.Delete(r.Group)
+			turn++
+		}
+		select {
+		case <-ctx.Done():
+			if lastErr == nil {
+				lastErr = ErrUnavailable
+			}
+			return fmt.Errorf("%w (%w)", lastErr, ctx.Err())
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 100*time.Millisecond)
+	}
+}
+
+// remoteErr classifies the error of a call to another node: a refused
+// connection is retried elsewhere, anything else leaves the outcome unknown.
+func remoteErr(ctx context.Context, node string, err error) (retry bool, out error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if st, ok := status.FromError(err); ok && st.Code() == codes.Unavailable {
+		return true, fmt.Errorf("node %s: %w: %w", node, ErrUnavailable, err)
+	}
+	return false, fmt.Errorf("node %s: %w: %w", node, ErrRemote, err)
+}
+
+// routeErr interprets a RouteError of a response: retry when set.
+func routeErr(group uint64, node string, e *nodepb.RouteError) (hint string, retry bool, err error) {
+	if e == nil || e.Kind == nodepb.RouteError_KIND_UNSPECIFIED {
+		return "", false, nil
+	}
+	return e.LeaderId, true, fmt.Errorf("group %d at node %s: %s: %w", group, node, e.Kind, ErrUnavailable)
+}
+
+// localErr interprets an error of a local group.
+func localErr(err error) (hint string, retry bool, out error) {
+	var nl *replication.NotLeaderError
+	if errors.As(err, &nl) {
+		return nl.Leader.ID, true, err
+	}
+	return "", false, err
+}
+
+// client returns the Data client of node.
+func (s *Store) client(st *meta.State, node string) (nodepb.DataClient, error) {
+	n, ok := st.Nodes[node]
+	if !ok || n.GRPCAddr == "" {
+		return nil, fmt.Errorf("node %s: no address in the meta group: %w", node, ErrUnavailable)
+	}
+	return s.conns.Data(n.GRPCAddr)
+}
+
+// Propose applies cmd at the leader of the group owning cmd.Key.
+func (s *Store) Propose(ctx context.Context, cmd *partition.Command) (partition.Result, error) {
+	var res partition.Result
+	err := s.atLeader(ctx, cmd.Key, func(ctx context.Context, st *meta.State, group uint64, node string) (string, bool, error) {
+		if node == s.cfg.NodeID {
+			g := s.groups.Group(group)
+			if g == nil {
+				return "", true, fmt.Errorf("group %d: %w: no replica here", group, ErrUnavailable)
+			}
+			var err error
+			res, err = g.Propose(ctx, cmd)
+			return localErr(err)
+		}
+		c, err := s.client(st, node)
+		if err != nil {
+			return "", true, err
+		}
+		resp, err := c.Propose(ctx, &nodepb.ProposeRequest{Group: group, Command: cmd.Encode(nil)})
+		if err != nil {
+			retry, err := remoteErr(ctx, node, err)
+			return "", retry, err
+		}
+		if hint, retry, err := routeErr(group, node, resp.Error); retry {
+			return hint, true, err
+		}
+		res, err = partition.DecodeResult(resp.Result)
+		return "", false, err
+	})
+	return res, err
+}
+
+// fresh reports whether g may serve an eventually consistent read.
+func fresh(g *replication.Group, bound time.Duration) bool {
+	return g.Err() == nil && (g.IsLeader() || time.Since(g.LastContact()) <= bound)
+}
+
+// local returns this node's replica of the group owning pos when it may
+// serve an eventually consistent read.
+func (s *Store) local(pos []byte) *replication.Group {
+	r, ok := s.ring.State().RangeFor(pos)
+	if !ok {
+		return nil
+	}
+	if g := s.groups.Group(r.Group); g != nil && fresh(g, s.cfg.MaxStaleness) {
+		return g
+	}
+	return nil
+}
+
+// Get reads the item at pos: strongly consistent reads at the leader,
+// eventually consistent ones from a fresh local replica when there is one.
+func (s *Store) Get(ctx context.Context, table uint64, pos []byte, consistent bool) (value.Item, error) {
+	if !consistent {
+		if g := s.local(pos); g != nil {
+			return g.StateMachine().Get(table, pos)
+		}
+	}
+	var item value.Item
+	err := s.atLeader(ctx, pos, func(ctx context.Context, st *meta.State, group uint64, node string) (string, bool, error) {
+		if node == s.cfg.NodeID {
+			g := s.groups.Group(group)
+			if g == nil {
+				return "", true, fmt.Errorf("group %d: %w: no replica here", group, ErrUnavailable)
+			}
+			if consistent {
+				if err := g.ReadBarrier(ctx); err != nil {
+					return localErr(err)
+				}
+			} else if !fresh(g, s.cfg.MaxStaleness) {
+				return "", true, fmt.Errorf("group %d: %w: local replica is stale", group, ErrUnavailable)
+			}
+			var err error
+			item, err = g.StateMachine().Get(table, pos)
+			return "", false, err
+		}
+		c, err := s.client(st, node)
+		if err != nil {
+			return "", true, err
+		}
+		resp, err := c.Get(ctx, &nodepb.GetRequest{Group: group, Table: table, Position: pos, Consistent: consistent, MaxStalenessMs: s.cfg.MaxStaleness.Milliseconds()})
+		if err != nil {
+			retry, err := remoteErr(ctx, node, err)
+			return "", retry, err
+		}
+		if hint, retry, err := routeErr(group, node, resp.Error); retry {
+			return hint, true, err
+		}
+		item = nil
+		if resp.Found {
+			item, err = value.DecodeItem(resp.Item)
+		}
+		return "", false, err
+	})
+	return item, err
+}
+
+// Range streams the items of table in [start, end) range by range, in ring
+// order (descending when reverse), until fn returns false.
+func (s *Store) Range(ctx context.Context, table uint64, start, end []byte, reverse, consistent bool, fn partition.RangeFunc) error {
+	st := s.ring.State()
+	if len(st.Ranges) == 0 {
+		return ErrNoRing
+	}
+	n := len(st.Ranges)
+	for i := range n {
+		r := st.Ranges[i]
+		if reverse {
+			r = st.Ranges[n-1-i]
+		}
+		lo, hi, ok := intersect(start, end, r.Start, r.End)
+		if !ok {
+			continue
+		}
+		more, err := s.rangeOf(ctx, table, lo, hi, reverse, consistent, fn)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// intersect returns [start, end) ∩ [rs, re) with nil as open bounds, and
+// whether it is not empty.
+func intersect(start, end, rs, re []byte) (lo, hi []byte, ok bool) {
+	lo, hi = start, end
+	if rs != nil && (lo == nil || bytes.Compare(rs, lo) > 0) {
+		lo = rs
+	}
+	if re != nil && (hi == nil || bytes.Compare(re, hi) < 0) {
+		hi = re
+	}
+	return lo, hi, hi == nil || lo == nil && len(hi) > 0 || bytes.Compare(lo, hi) < 0
+}
+
+// rangeOf streams [lo, hi), which lies in one range. It resumes after the
+// last delivered item when a retry moves to another replica.
+func (s *Store) rangeOf(ctx context.Context, table uint64, lo, hi []byte, reverse, consistent bool, fn partition.RangeFunc) (more bool, err error) {
+	more = true
+	// deliver wraps fn, narrowing the bounds past each delivered item.
+	deliver := func(pos []byte, item value.Item) (bool, error) {
+		if reverse {
+			hi = append([]byte(nil), pos...)
+		} else {
+			lo = append(append([]byte(nil), pos...), 0)
+		}
+		m, err := fn(pos, item)
+		more = m
+		return m, err
+	}
+	if !consistent {
+		if g := s.local(lo); g != nil {
+			return more, g.StateMachine().Range(table, lo, hi, reverse, deliver)
+		}
+	}
+	key := lo
+	if key == nil {
+		key = []byte{}
+	}
+	err = s.atLeader(ctx, key, func(ctx context.Context, st *meta.State, group uint64, node string) (string, bool, error) {
+		if node == s.cfg.NodeID {
+			g := s.groups.Group(group)
+			if g == nil {
+				return "", true, fmt.Errorf("group %d: %w: no replica here", group, ErrUnavailable)
+			}
+			if consistent {
+				if err := g.ReadBarrier(ctx); err != nil {
+					return localErr(err)
+				}
+			}
+			return "", false, g.StateMachine().Range(table, lo, hi, reverse, deliver)
+		}
+		c, err := s.client(st, node)
+		if err != nil {
+			return "", true, err
+		}
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stream, err := c.Range(sctx, &nodepb.RangeRequest{Group: group, Table: table, Start: lo, End: hi, Reverse: reverse, Consistent: consistent, MaxStalenessMs: s.cfg.MaxStaleness.Milliseconds()})
+		if err != nil {
+			retry, err := remoteErr(ctx, node, err)
+			return "", retry, err
+		}
+		for {
+			resp, err := stream.Recv()
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					return "", false, nil
+				}
+				retry, err := remoteErr(ctx, node, err)
+				return "", retry, err
+			}
+			if hint, retry, err := routeErr(group, node, resp.Error); retry {
+				return hint, true, err
+			}
+			for _, ri := range resp.Items {
+				item, err := value.DecodeItem(ri.Item)
+				if err != nil {
+					return "", false, fmt.Errorf("node %s: %w", node, err)
+				}
+				m, err := deliver(ri.Position, item)
+				if err != nil || !m {
+					return "", false, err
+				}
+			}
+		}
+	})
+	return more, err
+}
+
+// TableStats sums the table's item count and size over the ranges; each
+// comes from this node's replica when it has one, else from the leader.
+func (s *Store) TableStats(ctx context.Context, table uint64) (count, size int64, err error) {
+	st := s.ring.State()
+	for _, r := range st.Ranges {
+		var c, sz int64
+		if g := s.groups.Group(r.Group); g != nil {
+			c, sz, err = g.StateMachine().TableStats(table)
+		} else {
+			key := r.Start
+			if key == nil {
+				key = []byte{}
+			}
+			err = s.atLeader(ctx, key, func(ctx context.Context, st *meta.State, group uint64, node string) (string, bool, error) {
+				cl, err := s.client(st, node)
+				if err != nil {
+					return "", true, err
+				}
+				resp, err := cl.TableStats(ctx, &nodepb.TableStatsRequest{Group: group, Table: table})
+				if err != nil {
+					retry, err := remoteErr(ctx, node, err)
+					return "", retry, err
+				}
+				if hint, retry, err := routeErr(group, node, resp.Error); retry {
+					return hint, true, err
+				}
+				c, sz = resp.Count, resp.Size
+				return "", false, nil
+			})
+		}
+		if err != nil {
+			return 0, 0, fmt.Errorf("group %d: %w", r.Group, err)
+		}
+		count += c
+		size += sz
+	}
+	return count, size, nil
+}
+
+// DropTable does nothing: every node drops the data of a table once the
+// meta group no longer has it (see DropLocal).
+func (s *Store) DropTable(uint64) {}
+
+// DropLocal removes the table's data from this node's data DB in the
+// background; Close stops it.
+func (s *Store) DropLocal(table uint64) {
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := partition.DropTable(s.ctx, s.db, table); err != nil && s.ctx.Err() == nil {
+			s.log.Error("drop table data", "table", table, "err", err)
+		}
+	}()
+}
+
+// Close stops background drops and waits for them.
+func (s *Store) Close() error {
+	s.cancel()
+	s.wg.Wait()
+	return nil
+}
