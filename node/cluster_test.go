@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/atolldb/atoll/node/membership"
+	"github.com/atolldb/atoll/partition/keys"
+	"github.com/atolldb/atoll/partition/value"
 	"github.com/atolldb/atoll/replication"
 )
 
@@ -59,7 +61,7 @@ func startCluster(t *testing.T, size int) *testCluster {
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			n.Close(ctx)
+			n.Close(ctx) // a second Close (after a kill) does nothing
 		})
 		if seed == "" {
 			seed = n.GossipAddr()
@@ -129,7 +131,7 @@ func TestClusterTableUsableFromEveryNode(t *testing.T) {
 	}
 	// Every node learns the table (its meta replica catches up).
 	for i := range c.nodes {
-		w := dynamodb.NewTableExistsWaiter(c.client(i))
+		w := dynamodb.NewTableExistsWaiter(c.client(i), func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 50 * time.Millisecond })
 		if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("tbl")}, 20*time.Second); err != nil {
 			t.Fatalf("table not visible on n%d: %v", i+1, err)
 		}
@@ -206,3 +208,214 @@ func TestClusterTableUsableFromEveryNode(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return err != nil && errors.As(err, target) }
+
+// createTable creates a table with a string partition key pk through node i
+// and waits until every node sees it.
+func (c *testCluster) createTable(i int, name string) {
+	c.t.Helper()
+	ctx := c.t.Context()
+	_, err := c.client(i).CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String(name),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		BillingMode:          types.BillingModePayPerRequest,
+	})
+	if err != nil {
+		c.t.Fatalf("CreateTable %s on n%d: %v", name, i+1, err)
+	}
+	for j, n := range c.nodes {
+		if n == nil {
+			continue
+		}
+		w := dynamodb.NewTableExistsWaiter(c.client(j), func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 50 * time.Millisecond })
+		if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 20*time.Second); err != nil {
+			c.t.Fatalf("table %s not visible on n%d: %v", name, j+1, err)
+		}
+	}
+}
+
+func TestClusterLeaderKillUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("in-process cluster test; skipped in -short mode")
+	}
+	c := startCluster(t, 3)
+	c.createTable(0, "load")
+	ctx := t.Context()
+
+	// The victim leads group 1 (every node's replica agrees on its leader
+	// once elected).
+	g1 := c.nodes[0].groups.Group(1)
+	if g1 == nil {
+		t.Fatal("n1 has no replica of group 1")
+	}
+	leader, err := g1.WaitLeader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := -1
+	for i, n := range c.nodes {
+		if n.ID() == leader.ID {
+			victim = i
+		}
+	}
+	if victim < 0 {
+		t.Fatalf("leader %q of group 1 is not a node of the cluster", leader.ID)
+	}
+	survivors := []int{}
+	for i := range c.nodes {
+		if i != victim {
+			survivors = append(survivors, i)
+		}
+	}
+
+	// Writers put unique keys through the survivors, each retrying a key
+	// until it is acknowledged (an error leaves its outcome unknown; only
+	// acknowledged keys are checked).
+	var (
+		mu     sync.Mutex
+		acked  []string
+		killed time.Time
+		// firstAfter is when the first write after the kill was acknowledged.
+		firstAfter time.Time
+	)
+	const writers = 4
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl := c.client(survivors[w%len(survivors)])
+			for k := 0; ; k++ {
+				key := fmt.Sprintf("w%d-%05d", w, k)
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+					_, err := cl.PutItem(rctx, &dynamodb.PutItemInput{
+						TableName: aws.String("load"),
+						Item:      map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: key}},
+					})
+					cancel()
+					if err == nil {
+						mu.Lock()
+						acked = append(acked, key)
+						if !killed.IsZero() && firstAfter.IsZero() {
+							firstAfter = time.Now()
+						}
+						mu.Unlock()
+						break
+					}
+				}
+			}
+		}()
+	}
+	count := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked)
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				close(stop)
+				wg.Wait()
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(5 * time.Millisecond) // polling a condition, bounded by deadline
+		}
+	}
+	waitFor("100 writes before the kill", func() bool { return count() >= 100 })
+
+	mu.Lock()
+	killed = time.Now()
+	before := len(acked)
+	mu.Unlock()
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	c.nodes[victim].Close(cctx)
+	cancel()
+	c.nodes[victim] = nil
+
+	// A key of group 1 (led by the victim): how long until writes to it
+	// resume through a survivor.
+	probe := c.keyInGroup(survivors[0], 1)
+	probeClient := c.client(survivors[0])
+	for {
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, err := probeClient.PutItem(rctx, &dynamodb.PutItemInput{
+			TableName: aws.String("load"),
+			Item:      map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: probe}},
+		})
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Since(killed) > 30*time.Second {
+			t.Fatalf("writes to group 1 did not resume within 30s: %v", err)
+		}
+	}
+	resumedGroup := time.Since(killed)
+	// Raft's randomized timers: a follower notices the silence after one
+	// to two heartbeat timeouts, then wins an election; allow twice the
+	// issue's two election timeouts for this shared machine's noise.
+	if limit := 4 * fastRaft().ElectionTimeout; resumedGroup > limit {
+		t.Errorf("writes to the victim's group resumed after %v, want within %v", resumedGroup, limit)
+	}
+	waitFor("100 more writes after the kill", func() bool { return count() >= before+100 })
+	close(stop)
+	wg.Wait()
+	mu.Lock()
+	resumed := firstAfter.Sub(killed)
+	keys := append([]string(nil), acked...)
+	mu.Unlock()
+	t.Logf("killed %s (leader of group 1); %d writes before, %d after; first write acknowledged %v after the kill, group 1 writable again after %v", leader.ID, before, len(keys)-before, resumed.Round(time.Millisecond), resumedGroup.Round(time.Millisecond))
+
+	// Group 1 has a new leader on a survivor.
+	g := c.nodes[survivors[0]].groups.Group(1)
+	nl, err := g.WaitLeader(ctx)
+	if err != nil || nl.ID == leader.ID {
+		t.Fatalf("group 1 leader after the kill = %v, %v; want a survivor", nl, err)
+	}
+	// No acknowledged write is lost: each reads back, strongly consistent,
+	// from both survivors.
+	for _, i := range survivors {
+		cl := c.client(i)
+		for _, key := range keys {
+			out, err := cl.GetItem(ctx, &dynamodb.GetItemInput{
+				TableName:      aws.String("load"),
+				Key:            map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: key}},
+				ConsistentRead: aws.Bool(true),
+			})
+			if err != nil {
+				t.Fatalf("GetItem %s on n%d: %v", key, i+1, err)
+			}
+			if out.Item == nil {
+				t.Fatalf("acknowledged write %s is lost (read on n%d)", key, i+1)
+			}
+		}
+	}
+}
+
+// keyInGroup returns a partition key (string) whose ring position falls in
+// group's range, as node i's meta replica places it.
+func (c *testCluster) keyInGroup(i int, group uint64) string {
+	c.t.Helper()
+	st := c.nodes[i].meta.State()
+	for k := 0; k < 100000; k++ {
+		key := fmt.Sprintf("probe-%d", k)
+		pos, err := keys.Position(value.S(key), nil)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if r, ok := st.RangeFor(pos); ok && r.Group == group {
+			return key
+		}
+	}
+	c.t.Fatalf("no key found in group %d", group)
+	return ""
+}
