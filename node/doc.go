@@ -1,24 +1,40 @@
-// Package node wires one atoll process together: it opens the data Badger
+// Package node wires one atoll process together. New opens the data Badger
 // (DataDir/data, sized by StorageConfig to keep an idle node small) and the
-// Raft log Badger (DataDir/raft), the shared Raft log store (group commit),
-// the Raft transport, the table catalog, and the Raft groups that own the
-// ring — Config.Ranges contiguous ranges, each its own group; on a single
-// node each group has one replica — behind a store that routes every write
-// to its group. In front sits the DynamoDB HTTP API with /healthz and
-// /readyz.
+// Raft log Badger (DataDir/raft, one log store with group commit for every
+// Raft group), binds the gRPC listener (the multiplexed Raft transport and
+// the node-to-node Data and Meta services of router/route) and the HTTP
+// listener, and starts gossip membership (node/membership).
 //
-// A write is acknowledged once its group has committed it to the fsynced
-// Raft log and applied it; the data DB also syncs each apply commit, so it
-// holds everything applied before the log is truncated after a snapshot. A
-// partition.Committer merges the apply batches of all groups into shared
-// commits, so concurrent writes of different groups share those syncs too.
-// The number of ranges is recorded when a node is first started and never
-// changes afterwards.
+// Start forms or joins the cluster. A node with meta state reopens its
+// meta-group replica. A new node waits until gossip shows BootstrapExpect
+// alive nodes: the first BootstrapExpect by ID bootstrap the meta group
+// together (the same voter list on each); any other new node waits to be
+// added by the meta leader as a non-voter. A controller goroutine then keeps
+// the node in line with the meta group: on the meta leader it registers the
+// nodes gossip reports, adds them to the meta group, and, once
+// ReplicationFactor nodes are registered, cuts the ring into Config.Ranges
+// ranges placed round robin on distinct nodes; on every node it starts the
+// replicas the ring places there and drops the data of deleted tables.
+// Start returns once the ring exists and every group placed on the node has
+// a leader, and serves the DynamoDB API with /healthz and /readyz.
 //
-// Lifecycle: New opens storage, starts the groups and binds the listener;
-// Start waits for the groups' leaders and serves in the background; Close
-// stops accepting, lets requests in flight finish, stops the groups and
-// closes the stores. Node owns every goroutine it starts.
+// A node with the defaults is a cluster of one (BootstrapExpect 1,
+// replication factor 1, short Raft timeouts). A write is acknowledged once
+// its group has committed it to a majority's fsynced Raft logs and applied
+// it on the leader; the data DB syncs each apply commit, so it holds
+// everything applied before the log is truncated after a snapshot. A
+// partition.Committer merges the apply batches of all local groups into
+// shared commits.
 //
-// Membership, the meta group and placement arrive here with the cluster.
+// The node's ID is stored in the data DB when it first starts and never
+// changes; Raft groups know the node by it and by its advertised gRPC
+// address.
+//
+// Close stops accepting, lets requests in flight finish, leaves gossip,
+// stops the groups and the meta replica, and closes the stores. Node owns
+// every goroutine it starts.
+//
+// Not yet: moving replicas after the ring is created (nodes that join
+// later get none, dead nodes' replicas are not re-created, no leader
+// balancing, no drain).
 package node

@@ -30,7 +30,7 @@ const (
 
 // Catalog is the single-node table catalog: the tables' metadata, kept in
 // memory and persisted (synced) in the node's data DB. It is safe for
-// concurrent use. In a cluster the meta group takes its place.
+// concurrent use. A node uses Replicated (the meta group) instead.
 type Catalog struct {
 	db *badger.DB
 
