@@ -154,6 +154,16 @@ func decodeSnapshot(data []byte) (*State, error) {
 	if s.Tables == nil {
 		s.Tables = map[string]Table{}
 	}
+	// JSON keeps empty and nil apart; the state holds nil only.
+	for name, t := range s.Tables {
+		s.Tables[name] = t.clone()
+	}
+	if len(s.Ranges) == 0 {
+		s.Ranges = nil
+	}
+	for i, r := range s.Ranges {
+		s.Ranges[i] = r.clone()
+	}
 	if err := s.validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadSnapshot, err)
 	}

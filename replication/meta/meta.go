@@ -20,9 +20,9 @@ type Deps struct {
 	NodeID string
 	// Addr is this node's transport address, as its peers reach it.
 	Addr string
-	// Transport is the node's shared network's view for GroupID. Close
-	// closes it when it implements raft.WithClose (raft does so on
-	// shutdown).
+	// Transport is the node's shared network's view for GroupID. Close,
+	// and Open when it fails, close it if it implements raft.WithClose
+	// (raft does so on shutdown).
 	Transport raft.Transport
 	// Logs and Stable are the shared raft-log store's views for GroupID.
 	// They outlive the Meta: Close does not close them.
@@ -160,7 +160,8 @@ func (m *Meta) State() *State { return m.fsm.current().state }
 
 // Changed returns a channel closed at the next state change (every applied
 // command and every restored snapshot): a broadcast to any number of
-// waiters, each of which calls Changed again after it fires.
+// waiters, each of which calls Changed again after it fires. Close does not
+// close it; a watcher also selects on its own context.
 func (m *Meta) Changed() <-chan struct{} { return m.fsm.current().next }
 
 // Err returns the fatal error that stopped the replica, or nil.
@@ -382,8 +383,9 @@ func (m *Meta) watch() {
 }
 
 // Close shuts raft down (closing the transport, not the stores) and waits
-// for every goroutine of the replica. Its data stays: a new Open resumes
-// it. It is idempotent.
+// for every goroutine of the replica, including those waiting on raft
+// futures (see replication.Futures.Close for raft's one exception). Its
+// data stays: a new Open resumes it. It is idempotent.
 func (m *Meta) Close() error {
 	m.closeOnce.Do(func() {
 		close(m.closing)

@@ -594,3 +594,43 @@ func TestAddNonvoter(t *testing.T) {
 		t.Error("n4: LastContact() is zero")
 	}
 }
+
+func TestOpenRefuses(t *testing.T) {
+	good := func() Deps {
+		_, trans := raft.NewInmemTransport("n1")
+		s := raft.NewInmemStore()
+		return Deps{NodeID: "n1", Addr: "n1", Transport: trans, Logs: s, Stable: s, Snapshots: raft.NewInmemSnapshotStore()}
+	}
+	self := []replication.Peer{{ID: "n1", Addr: "n1"}}
+	tests := []struct {
+		name      string
+		cfg       func(*Config)
+		deps      func(*Deps)
+		bootstrap []replication.Peer
+	}{
+		{name: "bad config", cfg: func(c *Config) { c.SnapshotThreshold = 0 }, bootstrap: self},
+		{name: "no node ID", deps: func(d *Deps) { d.NodeID = "" }, bootstrap: self},
+		{name: "no address", deps: func(d *Deps) { d.Addr = "" }, bootstrap: self},
+		{name: "no transport", deps: func(d *Deps) { d.Transport = nil }, bootstrap: self},
+		{name: "no log store", deps: func(d *Deps) { d.Logs = nil }, bootstrap: self},
+		{name: "no snapshot store", deps: func(d *Deps) { d.Snapshots = nil }, bootstrap: self},
+		{name: "bootstrap without this node", bootstrap: []replication.Peer{{ID: "n2", Addr: "n2"}}},
+		{name: "bootstrap with another address", bootstrap: []replication.Peer{{ID: "n1", Addr: "elsewhere"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, deps := testConfig(), good()
+			if tc.cfg != nil {
+				tc.cfg(&cfg)
+			}
+			if tc.deps != nil {
+				tc.deps(&deps)
+			}
+			m, err := Open(cfg, deps, tc.bootstrap)
+			if err == nil {
+				m.Close()
+				t.Fatal("Open succeeded, want an error")
+			}
+		})
+	}
+}
