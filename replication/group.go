@@ -60,12 +60,8 @@ type Group struct {
 	// barrierTerm is the term in which ReadBarrier last ran a raft barrier.
 	barrierTerm atomic.Uint64
 
-	mu sync.Mutex
-	// closed refuses new proposal waiters; guarded by mu.
-	closed bool
-	// waiters counts goroutines waiting on raft futures; Add only under
-	// mu while !closed.
-	waiters sync.WaitGroup
+	// futures waits on raft futures; Shutdown closes it.
+	futures Futures
 }
 
 // ID returns the group's ID.
@@ -81,10 +77,7 @@ func (g *Group) StateMachine() *partition.StateMachine { return g.sm }
 func (g *Group) IsLeader() bool { return g.raft.State() == raft.Leader }
 
 // Leader returns the leader this replica knows of (zero when unknown).
-func (g *Group) Leader() Peer {
-	addr, id := g.raft.LeaderWithID()
-	return Peer{ID: string(id), Addr: string(addr)}
-}
+func (g *Group) Leader() Peer { return LeaderOf(g.raft) }
 
 // AppliedIndex returns the highest log index applied to the state machine.
 func (g *Group) AppliedIndex() uint64 { return g.sm.AppliedIndex() }
@@ -96,33 +89,9 @@ func (g *Group) notLeader() error {
 	return &NotLeaderError{Group: g.id, Leader: g.Leader()}
 }
 
-// startWaiter registers a goroutine waiting on a raft future.
-func (g *Group) startWaiter() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.closed {
-		return false
-	}
-	g.waiters.Add(1)
-	return true
-}
-
 // wait waits for future (its Error method) or ctx, whichever ends first.
 func (g *Group) wait(ctx context.Context, future raft.Future) error {
-	if !g.startWaiter() {
-		return ErrStopped
-	}
-	done := make(chan error, 1)
-	go func() {
-		defer g.waiters.Done()
-		done <- future.Error()
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return g.futures.Wait(ctx, future)
 }
 
 // timeoutOf returns the enqueue timeout for raft from ctx (0: none).
@@ -141,24 +110,15 @@ func timeoutOf(ctx context.Context) (time.Duration, error) {
 	return d, nil
 }
 
-// raftErr maps raft's errors to the package's.
+// raftErr maps raft's errors to the package's; a shutdown caused by a
+// failed apply reports that failure.
 func (g *Group) raftErr(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, raft.ErrNotLeader):
-		return g.notLeader()
-	case errors.Is(err, raft.ErrLeadershipLost), errors.Is(err, raft.ErrLeadershipTransferInProgress):
-		return fmt.Errorf("group %d: %w", g.id, ErrLeadershipLost)
-	case errors.Is(err, raft.ErrRaftShutdown):
+	if errors.Is(err, raft.ErrRaftShutdown) {
 		if ferr := g.fsm.failure(); ferr != nil {
 			return ferr
 		}
-		return fmt.Errorf("group %d: %w", g.id, ErrStopped)
-	case errors.Is(err, raft.ErrEnqueueTimeout):
-		return fmt.Errorf("group %d: %w", g.id, context.DeadlineExceeded)
 	}
-	return fmt.Errorf("group %d: %w", g.id, err)
+	return RaftError(g.id, err, g.Leader)
 }
 
 // Propose stamps cmd with an HLC timestamp, replicates it and returns its
@@ -297,10 +257,7 @@ func (g *Group) Shutdown() error {
 		close(g.closing)
 		g.shutErr = g.raft.Shutdown().Error()
 		<-g.watchDone
-		g.mu.Lock()
-		g.closed = true
-		g.mu.Unlock()
-		g.waiters.Wait()
+		g.futures.Close()
 	})
 	return g.shutErr
 }
