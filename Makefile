@@ -17,6 +17,7 @@ all: build
 build:
 	$(GO) build ./...
 	$(GO) build -o bin/atoll ./cmd/atoll
+	$(GO) build -o bin/atollctl ./cmd/atollctl
 
 run: build
 	./bin/atoll
