@@ -39,8 +39,10 @@ func NotLeader(leader replication.Peer) *nodepb.RouteError {
 
 var errNoGroup = &nodepb.RouteError{Kind: nodepb.RouteError_GROUP_NOT_FOUND}
 
-// grpcErr turns a local error into a gRPC status: a stopped replica is
-// UNAVAILABLE (nothing was applied), anything else UNKNOWN.
+// grpcErr turns a local error into a gRPC status. A stopped replica is
+// ABORTED, not UNAVAILABLE: raft may stop after committing an entry whose
+// future it never answers, so the outcome is unknown and the sender must
+// not retry elsewhere. Anything else is UNKNOWN.
 func grpcErr(err error) error {
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -48,7 +50,7 @@ func grpcErr(err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		return status.Error(codes.DeadlineExceeded, err.Error())
 	case errors.Is(err, replication.ErrStopped):
-		return status.Error(codes.Unavailable, err.Error())
+		return status.Error(codes.Aborted, err.Error())
 	}
 	return status.Error(codes.Unknown, err.Error())
 }
