@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -35,38 +37,59 @@ type testCluster struct {
 	nodes []*Node
 }
 
-// startCluster starts size in-memory nodes that form one cluster.
-func startCluster(t *testing.T, size int) *testCluster {
+// testConfig returns the configuration of in-memory node i of a cluster
+// formed by expect nodes, joining through seed (none for the first).
+func testConfig(i, expect int, seed string) Config {
+	cfg := DefaultConfig()
+	cfg.NodeID = fmt.Sprintf("n%d", i+1)
+	cfg.InMemory = true
+	cfg.APIAddr, cfg.GRPCAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	cfg.Gossip = membership.TestConfig()
+	cfg.BootstrapExpect = expect
+	cfg.Ranges = 4
+	cfg.Raft = fastRaft()
+	cfg.Meta.HeartbeatTimeout, cfg.Meta.ElectionTimeout = 300*time.Millisecond, 300*time.Millisecond
+	cfg.Meta.LeaderLeaseTimeout = 150 * time.Millisecond
+	if seed != "" {
+		cfg.Join = []string{seed}
+	}
+	if os.Getenv("ATOLL_TEST_LOG") != "" {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})).With("test_node", cfg.NodeID)
+	}
+	return cfg
+}
+
+// newNode creates a node (not started) closed at the end of the test.
+func (c *testCluster) newNode(cfg Config) *Node {
+	c.t.Helper()
+	n, err := New(cfg)
+	if err != nil {
+		c.t.Fatalf("New(%s): %v", cfg.NodeID, err)
+	}
+	c.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		n.Close(ctx) // a second Close (after a kill) does nothing
+	})
+	c.nodes = append(c.nodes, n)
+	return n
+}
+
+// startCluster starts size in-memory nodes that form one cluster; tune,
+// when not nil, adjusts each node's configuration.
+func startCluster(t *testing.T, size int, tune ...func(*Config)) *testCluster {
 	t.Helper()
 	c := &testCluster{t: t}
 	var seed string
 	for i := range size {
-		cfg := DefaultConfig()
-		cfg.NodeID = fmt.Sprintf("n%d", i+1)
-		cfg.InMemory = true
-		cfg.APIAddr, cfg.GRPCAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
-		cfg.Gossip = membership.TestConfig()
-		cfg.BootstrapExpect = size
-		cfg.Ranges = 4
-		cfg.Raft = fastRaft()
-		cfg.Meta.HeartbeatTimeout, cfg.Meta.ElectionTimeout = 300*time.Millisecond, 300*time.Millisecond
-		cfg.Meta.LeaderLeaseTimeout = 150 * time.Millisecond
-		if seed != "" {
-			cfg.Join = []string{seed}
+		cfg := testConfig(i, size, seed)
+		for _, f := range tune {
+			f(&cfg)
 		}
-		n, err := New(cfg)
-		if err != nil {
-			t.Fatalf("New(%s): %v", cfg.NodeID, err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			n.Close(ctx) // a second Close (after a kill) does nothing
-		})
+		n := c.newNode(cfg)
 		if seed == "" {
 			seed = n.GossipAddr()
 		}
-		c.nodes = append(c.nodes, n)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
@@ -86,6 +109,29 @@ func startCluster(t *testing.T, size int) *testCluster {
 		}
 	}
 	return c
+}
+
+// addNode starts one more node that joins the running cluster.
+func (c *testCluster) addNode(tune ...func(*Config)) *Node {
+	c.t.Helper()
+	var seed string
+	for _, n := range c.nodes {
+		if n != nil {
+			seed = n.GossipAddr()
+			break
+		}
+	}
+	cfg := testConfig(len(c.nodes), c.nodes[0].cfg.BootstrapExpect, seed)
+	for _, f := range tune {
+		f(&cfg)
+	}
+	n := c.newNode(cfg)
+	ctx, cancel := context.WithTimeout(c.t.Context(), 60*time.Second)
+	defer cancel()
+	if err := n.Start(ctx); err != nil {
+		c.t.Fatalf("Start(%s): %v", cfg.NodeID, err)
+	}
+	return n
 }
 
 // client returns an SDK client of node i's DynamoDB API.
@@ -129,7 +175,13 @@ func TestClusterTableUsableFromEveryNode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateTable on n1: %v", err)
 	}
-	// Every node learns the table (its meta replica catches up).
+	// Every node finds the table at once (a lookup miss syncs with the
+	// meta leader), then sees it ACTIVE.
+	for i := range c.nodes {
+		if _, err := c.client(i).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("tbl")}); err != nil {
+			t.Fatalf("DescribeTable on n%d right after CreateTable on n1: %v", i+1, err)
+		}
+	}
 	for i := range c.nodes {
 		w := dynamodb.NewTableExistsWaiter(c.client(i), func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 50 * time.Millisecond })
 		if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("tbl")}, 20*time.Second); err != nil {

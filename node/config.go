@@ -56,6 +56,9 @@ type Config struct {
 	// ReplicationFactor is the number of replicas of each group; 0 means
 	// min(3, BootstrapExpect).
 	ReplicationFactor int
+	// DeadNodeTimeout is how long gossip must report a node dead before
+	// its replicas are re-created on other nodes.
+	DeadNodeTimeout time.Duration
 	// MaxStaleness bounds eventually consistent reads: a replica serves one
 	// only if it heard from its leader this recently.
 	MaxStaleness time.Duration
@@ -111,6 +114,7 @@ func DefaultConfig() Config {
 		GossipAddr:      ":7946",
 		BootstrapExpect: 1,
 		MaxStaleness:    2 * time.Second,
+		DeadNodeTimeout: 5 * time.Minute,
 		Ranges:          8,
 		Raft:            singleNodeRaft(),
 		Meta:            singleNodeMeta(),
@@ -152,6 +156,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("node: ReplicationFactor %d is outside [0, 7]", c.ReplicationFactor)
 	case c.ReplicationFactor > c.BootstrapExpect:
 		return fmt.Errorf("node: ReplicationFactor %d exceeds BootstrapExpect %d: the ring could never be placed", c.ReplicationFactor, c.BootstrapExpect)
+	case c.DeadNodeTimeout <= 0:
+		return fmt.Errorf("node: DeadNodeTimeout %v is not positive", c.DeadNodeTimeout)
 	case c.MaxStaleness <= 0:
 		return fmt.Errorf("node: MaxStaleness %v is not positive", c.MaxStaleness)
 	}

@@ -31,6 +31,8 @@ type controller struct {
 	// tables holds the IDs of the live tables last seen (nil before the
 	// first reconcile).
 	tables map[uint64]bool
+	// inflight is the replica move the meta leader waits for, or nil.
+	inflight *move
 }
 
 func newController(n *Node, client *route.MetaClient) *controller {
@@ -61,6 +63,9 @@ func (c *controller) reconcile(ctx context.Context) {
 	}
 	st := c.n.meta.State()
 	c.place(st)
+	c.converge(ctx, st)
+	c.retire(st)
+	c.balanceLeaders(ctx, st)
 	c.dropDeleted(st)
 }
 
@@ -101,8 +106,38 @@ func (c *controller) lead(ctx context.Context) error {
 		}
 		c.log.Info("added node to the meta group", "id", node.ID)
 	}
+	if err := c.replaceMetaVoters(ctx, st, servers); err != nil {
+		return err
+	}
 	if len(st.Ranges) == 0 {
 		return c.initRing(ctx, st)
+	}
+	return c.placeReplicas(ctx, st)
+}
+
+// replaceMetaVoters keeps the meta group's voters alive: a voter on a node
+// dead for longer than DeadNodeTimeout, or draining, is replaced by
+// promoting an alive non-voter, then removed (the leader never removes
+// itself). One change per round.
+func (c *controller) replaceMetaVoters(ctx context.Context, st *meta.State, servers map[string]bool) error {
+	v := c.view(st)
+	for id, voter := range servers {
+		if !voter || !v.replace[id] {
+			continue
+		}
+		for cand, isVoter := range servers {
+			node, ok := st.Nodes[cand]
+			if isVoter || !ok || !v.usable[cand] {
+				continue
+			}
+			c.log.Info("promoting a node to meta voter in place of a dead one", "node", cand, "dead", id)
+			return c.n.meta.AddVoter(ctx, replication.Peer{ID: cand, Addr: node.GRPCAddr})
+		}
+		if c.n.id == id {
+			continue
+		}
+		c.log.Info("removing a dead node from the meta group", "node", id)
+		return c.n.meta.RemoveServer(ctx, id)
 	}
 	return nil
 }
@@ -144,6 +179,8 @@ func (c *controller) initRing(ctx context.Context, st *meta.State) error {
 }
 
 // place starts this node's replica of every group the ring places here.
+// The ring's first voters (epoch 1) bootstrap their group together; a
+// replica placed later starts empty and is added by the group's leader.
 func (c *controller) place(st *meta.State) {
 	for _, r := range st.Ranges {
 		if !slices.Contains(r.Voters, c.n.id) || c.n.groups.Group(r.Group) != nil {
@@ -160,7 +197,11 @@ func (c *controller) place(st *meta.State) {
 		if len(peers) != len(r.Voters) {
 			continue // a voter is not registered yet
 		}
-		_, err := c.n.groups.StartGroup(replication.GroupSpec{ID: r.Group, Range: replication.KeyRange{Start: r.Start, End: r.End}, Bootstrap: peers})
+		spec := replication.GroupSpec{ID: r.Group, Range: replication.KeyRange{Start: r.Start, End: r.End}}
+		if r.Epoch == 1 {
+			spec.Bootstrap = peers
+		}
+		_, err := c.n.groups.StartGroup(spec)
 		if err != nil {
 			c.log.Error("start group replica", "group", r.Group, "err", err)
 			continue

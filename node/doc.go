@@ -34,7 +34,13 @@
 // stops the groups and the meta replica, and closes the stores. Node owns
 // every goroutine it starts.
 //
-// Not yet: moving replicas after the ring is created (nodes that join
-// later get none, dead nodes' replicas are not re-created, no leader
-// balancing, no drain).
+// Placement (placement.go) is declarative: the meta leader changes a
+// range's voters in the meta group — replacing voters on nodes dead for
+// longer than DeadNodeTimeout or draining, then evening out replica counts
+// — and the range's Raft leader converges the group's membership to them
+// (add as non-voter, promote once caught up, remove the old replica, hand
+// leadership over first when it is the one leaving). Replicas no longer
+// placed on a node retire once the new voters are in place, and group
+// leaders hand leadership over while they lead more than their share. The
+// meta group replaces dead voters by promoting non-voters.
 package node

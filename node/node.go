@@ -47,7 +47,9 @@ type Node struct {
 	conns   *route.Conns
 	store   *route.Store
 	tables  *catalog.Replicated
-	api     *router.API
+	// metaClient proposes meta commands at the meta leader.
+	metaClient *route.MetaClient
+	api        *router.API
 
 	grpcLn   net.Listener
 	grpcAddr string // advertised
@@ -245,7 +247,8 @@ func (n *Node) Start(ctx context.Context) error {
 		return err
 	}
 	client := route.NewMetaClient(n.meta, n.conns, 10*time.Second)
-	route.NewMetaService(n.meta, n.status).Register(n.grpc)
+	n.metaClient = client
+	route.NewMetaService(n.meta, n.status, n.drain).Register(n.grpc)
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()

@@ -109,42 +109,82 @@ func (b *batch) get(key []byte) (uint64, value.Item, error) {
 	return DecodeRecord(raw)
 }
 
-// write stores next at key (or deletes it when next is nil) and accounts the
-// table's statistics to group g.
-func (b *batch) write(g *progress, table uint64, key []byte, ts uint64, old, next value.Item) error {
-	var rec []byte
-	if next != nil {
-		rec = encodeRecord(ts, next)
-	}
-	// Room for the write plus the statistics and applied index written at commit.
-	need := int64(len(key)+len(rec)) + 64
+// reserve makes room in the transaction for n more writes of about size
+// bytes in all (plus the statistics and applied indexes written at commit),
+// committing what the transaction holds first when they would not fit. An
+// empty transaction takes any writes: one oversized write gets a transaction
+// of its own. The writes that must commit together with an entry's applied
+// index (its item write and expiry deletes) are reserved together, last.
+func (b *batch) reserve(n int, size int64) error {
 	pending := b.pendingStats()
 	limit := b.db.MaxBatchSize()*3/4 - (pending+1)*64
-	if b.count > 0 && (b.size+need > limit || b.count+pending+3 >= b.db.MaxBatchCount()) {
+	if b.count > 0 && (b.size+size > limit || b.count+int64(n)+pending+2 >= b.db.MaxBatchCount()) {
 		if err := b.commit(); err != nil {
 			return err
 		}
 	}
-	var err error
+	b.size += size
+	b.count += int64(n)
+	return nil
+}
+
+// writeSize is the room reserved for writing val at key.
+func writeSize(key, val []byte) int64 { return int64(len(key)+len(val)) + 64 }
+
+// set writes a system key; its room must have been reserved.
+func (b *batch) set(key, val []byte) error {
+	if err := b.txn.Set(key, val); err != nil {
+		return fmt.Errorf("write system key: %w", err)
+	}
+	return nil
+}
+
+// delete removes a system key; its room must have been reserved.
+func (b *batch) delete(key []byte) error {
+	if err := b.txn.Delete(key); err != nil {
+		return fmt.Errorf("delete system key: %w", err)
+	}
+	return nil
+}
+
+// itemWrite is the write of one item, planned by an entry's evaluation.
+type itemWrite struct {
+	table     uint64
+	key       []byte
+	ts        uint64
+	old, next value.Item
+	rec       []byte // the record of next (nil: a delete)
+}
+
+func newItemWrite(table uint64, key []byte, ts uint64, old, next value.Item) *itemWrite {
+	w := &itemWrite{table: table, key: key, ts: ts, old: old, next: next}
 	if next != nil {
-		err = b.txn.Set(key, rec)
+		w.rec = encodeRecord(ts, next)
+	}
+	return w
+}
+
+// write stores w (or deletes its key when w.next is nil) and accounts the
+// table's statistics to group g; its room must have been reserved.
+func (b *batch) write(g *progress, w *itemWrite) error {
+	var err error
+	if w.next != nil {
+		err = b.txn.Set(w.key, w.rec)
 	} else {
-		err = b.txn.Delete(key)
+		err = b.txn.Delete(w.key)
 	}
 	if err != nil {
 		return fmt.Errorf("write item: %w", err)
 	}
-	b.size += need
-	b.count++
-	st := g.stats[table]
+	st := g.stats[w.table]
 	switch {
-	case old == nil && next != nil:
+	case w.old == nil && w.next != nil:
 		st.count++
-	case old != nil && next == nil:
+	case w.old != nil && w.next == nil:
 		st.count--
 	}
-	st.bytes += int64(sizeOf(next) - sizeOf(old))
-	g.stats[table] = st
+	st.bytes += int64(sizeOf(w.next) - sizeOf(w.old))
+	g.stats[w.table] = st
 	return nil
 }
 
@@ -155,10 +195,12 @@ func sizeOf(it value.Item) int {
 	return it.Size()
 }
 
-// commit writes every group's statistics and applied index and commits,
-// then starts a new transaction.
+// commit writes the statistics and applied index of every group that
+// completed entries since the last commit and commits, then starts a new
+// transaction. Writes of an entry not yet complete (its deduplication
+// record, see dedup.go) may commit without its index.
 func (b *batch) commit() error {
-	changed := false
+	changed := b.count > 0
 	for _, g := range b.groups {
 		if g.lastIndex == g.committed {
 			continue
@@ -182,8 +224,12 @@ func (b *batch) commit() error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	for _, g := range b.groups {
-		g.sm.applied.Store(g.lastIndex)
-		g.committed = g.lastIndex
+		// A group whose entries were all replays (skipped) has lastIndex
+		// 0: its applied index stays.
+		if g.lastIndex != g.committed {
+			g.sm.applied.Store(g.lastIndex)
+			g.committed = g.lastIndex
+		}
 		clear(g.stats)
 	}
 	b.txn = b.db.NewTransaction(true)

@@ -42,18 +42,41 @@ type Command struct {
 	Condition expr.Cond
 	// Update is the bound update of OpUpdate.
 	Update *expr.Update
+	// ID, when not empty, identifies the request (the router draws 16
+	// random bytes) so that a retry of it is not applied twice: the state
+	// machine records the result of every ID it applies and answers a
+	// later command with the same ID with that result, without evaluating
+	// it (see DESIGN.md, "Request deduplication"). At most MaxCommandIDSize
+	// bytes.
+	ID []byte
 }
 
-// commandVersion is the first byte of every encoded command.
-const commandVersion = 1
+// MaxCommandIDSize bounds Command.ID, which becomes part of system keys.
+const MaxCommandIDSize = 64
+
+// The versions of the command encoding (its first byte). Version 2 adds the
+// request ID; a command without one is still encoded as version 1, so logs
+// written before IDs existed and commands without an ID read the same.
+const (
+	commandVersionNoID = 1
+	commandVersion     = 2
+)
 
 // Encode appends the binary encoding of c to dst.
 //
-//	version byte (1), op byte, uvarint table id, uvarint len + key,
+//	version byte (1 without an ID, 2 with one), op byte,
+//	[version 2: uvarint len (1..MaxCommandIDSize) + ID,]
+//	uvarint table id, uvarint len + key,
 //	key attributes (value.AppendItem), item presence byte + item,
 //	condition (expr.AppendCond), update presence byte + update (expr.AppendUpdate)
 func (c *Command) Encode(dst []byte) []byte {
-	dst = append(dst, commandVersion, byte(c.Op))
+	if len(c.ID) == 0 {
+		dst = append(dst, commandVersionNoID, byte(c.Op))
+	} else {
+		dst = append(dst, commandVersion, byte(c.Op))
+		dst = binary.AppendUvarint(dst, uint64(len(c.ID)))
+		dst = append(dst, c.ID...)
+	}
 	dst = binary.AppendUvarint(dst, c.Table)
 	dst = binary.AppendUvarint(dst, uint64(len(c.Key)))
 	dst = append(dst, c.Key...)
@@ -89,8 +112,9 @@ func decodeCommand(b []byte) (*Command, error) {
 	if len(b) < 2 {
 		return nil, errTruncated
 	}
-	if b[0] != commandVersion {
-		return nil, fmt.Errorf("unknown command version %d", b[0])
+	version := b[0]
+	if version != commandVersionNoID && version != commandVersion {
+		return nil, fmt.Errorf("unknown command version %d", version)
 	}
 	c := &Command{Op: Op(b[1])}
 	if c.Op < OpPut || c.Op > OpUpdate {
@@ -98,6 +122,18 @@ func decodeCommand(b []byte) (*Command, error) {
 	}
 	b = b[2:]
 	var n int
+	if version == commandVersion {
+		idLen, n := binary.Uvarint(b)
+		if n <= 0 || idLen > uint64(len(b)-n) {
+			return nil, errTruncated
+		}
+		if idLen == 0 || idLen > MaxCommandIDSize {
+			// A command without an ID is encoded as version 1.
+			return nil, fmt.Errorf("request id of %d bytes", idLen)
+		}
+		c.ID = b[n : n+int(idLen) : n+int(idLen)]
+		b = b[n+int(idLen):]
+	}
 	if c.Table, n = binary.Uvarint(b); n <= 0 {
 		return nil, errTruncated
 	}

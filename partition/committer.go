@@ -124,6 +124,10 @@ func (c *Committer) round(calls []*applyCall) {
 		if fatal != nil && call.err == nil {
 			call.err = fatal
 		}
+		if call.err != nil {
+			// The writes in doubt may have changed the expiry index.
+			call.sm.expiry.invalidate()
+		}
 		close(call.done)
 	}
 }

@@ -96,3 +96,42 @@ func TestCommitterCorruptEntryFailsOnlyItsGroup(t *testing.T) {
 		t.Errorf("Apply after Close = %v, want ErrClosed", err)
 	}
 }
+
+// TestCommitterRoundKeepsReplayedGroupsIndex guards against a round
+// resetting the applied index of a group whose entries were all replays
+// (skipped) to zero when another group's entries committed in the round.
+func TestCommitterRoundKeepsReplayedGroupsIndex(t *testing.T) {
+	_, db := newSM(t)
+	replayed, err := NewStateMachine(db, 20, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := NewStateMachine(db, 21, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := []Entry{
+		{Index: 1, Time: 1, Command: addCounter(t, 1, "r").Encode(nil)},
+		{Index: 2, Time: 2, Command: addCounter(t, 1, "r").Encode(nil)},
+	}
+	if _, err := replayed.Apply(log); err != nil {
+		t.Fatal(err)
+	}
+	c := &Committer{db: db}
+	calls := []*applyCall{
+		{sm: replayed, entries: log, done: make(chan struct{})},
+		{sm: fresh, entries: []Entry{{Index: 1, Time: 3, Command: addCounter(t, 1, "f").Encode(nil)}}, done: make(chan struct{})},
+	}
+	c.round(calls)
+	for _, call := range calls {
+		if call.err != nil {
+			t.Fatal(call.err)
+		}
+	}
+	if got := replayed.AppliedIndex(); got != 2 {
+		t.Errorf("replayed group's AppliedIndex after the round = %d, want 2", got)
+	}
+	if got := fresh.AppliedIndex(); got != 1 {
+		t.Errorf("fresh group's AppliedIndex = %d, want 1", got)
+	}
+}

@@ -14,8 +14,9 @@
 //     expression trees.
 //
 // This package holds the state machine: Command (a validated, bound write and
-// its stable binary encoding), StateMachine (Apply over the node's data
-// Badger, plus consistent reads), Committer (applies many groups' entries in
+// its stable binary encoding, with an optional request ID that apply
+// deduplicates), StateMachine (Apply over the node's data Badger, plus
+// consistent reads), Committer (applies many groups' entries in
 // shared commits, so that they share one sync) and DropTable. See DESIGN.md for the key
 // layout and the invariants.
 //

@@ -2,6 +2,7 @@ package partition
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
@@ -13,8 +14,13 @@ import (
 // statistics, in bounded chunks (Badger's DropPrefix would block all writes).
 // It runs outside the state machine: table ids are never reused, so once the
 // catalog has removed the table its keys are unreachable and can go at any
-// pace. It stops early, returning ctx's error, when ctx ends.
+// pace. It stops early, returning ctx's error, when ctx ends. Only the
+// table's keys go: the groups' other system keys (applied indexes, request
+// deduplication records) stay. Table id 0, the system keyspace, is refused.
 func DropTable(ctx context.Context, db *badger.DB, table uint64) error {
+	if table == 0 {
+		return errors.New("drop table 0: the system keyspace is no table")
+	}
 	prefixes := [][]byte{keys.TablePrefix(table), statsPrefix(table)}
 	for _, prefix := range prefixes {
 		for {

@@ -58,6 +58,10 @@ type StateMachine struct {
 	// committer, when set (before the first Apply), applies this group's
 	// entries together with other groups' in shared commits.
 	committer *Committer
+
+	// expiry caches the oldest keys of the group's dedup expiry index. Used
+	// only by the apply path (one goroutine at a time) and Reload.
+	expiry expiryQueue
 }
 
 // SetCommitter makes Apply go through c. Call it before the first Apply.
@@ -120,24 +124,64 @@ func (sm *StateMachine) Reload() error {
 		return fmt.Errorf("group %d: read applied index: %w", sm.group, err)
 	}
 	sm.applied.Store(applied)
+	sm.expiry.invalidate()
 	return nil
 }
 
 // SystemKeyGroup reports whether key (a key of the data DB) is one of a
-// group's system keys, its applied index or its statistics of a table, and
-// which group's. A snapshot of a group carries these keys with its data.
+// group's system keys (its applied index, its statistics of a table, its
+// request deduplication records and their expiry index) and which group's.
+// A snapshot of a group carries these keys with its data.
 func SystemKeyGroup(key []byte) (group uint64, ok bool) {
-	sys := keys.TablePrefix(0)
-	if len(key) <= len(sys) || string(key[:len(sys)]) != string(sys) {
+	rest, ok := systemKeyRest(key)
+	if !ok {
 		return 0, false
 	}
-	switch rest := key[len(sys):]; {
-	case rest[0] == sysApplied && len(rest) == 1+8:
+	switch kind := rest[0]; {
+	case kind == sysApplied && len(rest) == 1+8:
 		return binary.BigEndian.Uint64(rest[1:]), true
-	case rest[0] == sysStats && len(rest) == 1+8+8:
+	case kind == sysStats && len(rest) == 1+8+8:
 		return binary.BigEndian.Uint64(rest[9:]), true
+	case kind == sysDedup && len(rest) > 1+8 && len(rest) <= 1+8+MaxCommandIDSize:
+		return binary.BigEndian.Uint64(rest[1:]), true
+	case kind == sysDedupExpiry && len(rest) > 1+8+8 && len(rest) <= 1+8+8+MaxCommandIDSize:
+		return binary.BigEndian.Uint64(rest[1:]), true
 	}
 	return 0, false
+}
+
+// systemKeyRest returns what follows table id 0 in a system key.
+func systemKeyRest(key []byte) ([]byte, bool) {
+	if len(key) <= keys.TableIDSize || binary.BigEndian.Uint64(key) != 0 {
+		return nil, false
+	}
+	return key[keys.TableIDSize:], true
+}
+
+// SeekSystemKey tells a walk over table id 0 in key order that looks for
+// group's system keys (SystemKeyGroup) where to go from key, a system key
+// that is not one of them: the next key that may be one, or nil to step to
+// the next key. The group's applied index, dedup records and expiry index
+// are contiguous runs, so the walk skips other groups' in one seek each.
+func SeekSystemKey(key []byte, group uint64) []byte {
+	rest, ok := systemKeyRest(key)
+	if !ok || len(rest) < 1+8 {
+		return nil
+	}
+	kind := rest[0]
+	if kind != sysApplied && kind != sysDedup && kind != sysDedupExpiry {
+		return nil
+	}
+	k := keys.TablePrefix(0)
+	switch g := binary.BigEndian.Uint64(rest[1:]); {
+	case g < group:
+		k = append(k, kind)
+		return binary.BigEndian.AppendUint64(k, group)
+	case g > group:
+		// Past the group's run: on to the next kind of key.
+		return append(k, kind+1)
+	}
+	return nil
 }
 
 // AppliedIndex returns the highest index applied and stored.
@@ -163,13 +207,16 @@ func (sm *StateMachine) Apply(entries []Entry) ([]Result, error) {
 	b := newBatch(sm.db)
 	defer b.discard()
 	results, err := sm.applyEntries(b, b.join(sm), entries)
+	if err == nil {
+		if err = b.commit(); err != nil {
+			err = fmt.Errorf("apply: %w", err)
+		}
+	}
 	if err != nil {
-		return results, err
+		// The writes in doubt may have changed the expiry index.
+		sm.expiry.invalidate()
 	}
-	if err := b.commit(); err != nil {
-		return results, fmt.Errorf("apply: %w", err)
-	}
-	return results, nil
+	return results, err
 }
 
 // applyEntries applies entries into b as group g, stopping at the first
@@ -193,22 +240,85 @@ func (sm *StateMachine) applyEntries(b *batch, g *progress, entries []Entry) ([]
 	return results, nil
 }
 
+// applyOne applies one command: the answer recorded for its request ID when
+// there is one, else its evaluation; then it records the result under the
+// ID, and writes the item together with the deletes of expired IDs. Only the
+// dedup record may commit ahead of the entry's index (see record); the
+// rest commits with it.
 func (sm *StateMachine) applyOne(b *batch, g *progress, e Entry, cmd *Command, res *Result) error {
+	var w *itemWrite
+	dup := false
+	if len(cmd.ID) > 0 {
+		rec, ok, err := sm.lookupDedup(b, cmd.ID)
+		if err != nil {
+			return err
+		}
+		// A record of this very entry is its own, committed ahead of its
+		// index before a crash: the entry is evaluated again.
+		if ok && rec.index < e.Index {
+			*res, dup = rec.result, true
+		}
+	}
+	if !dup {
+		var err error
+		if w, err = sm.evaluate(b, e, cmd, res); err != nil {
+			return err
+		}
+		if len(cmd.ID) > 0 {
+			if err := sm.record(b, e, cmd.ID, res); err != nil {
+				return err
+			}
+		}
+	}
+	expired := sm.expired(b, e.Time)
+	n, size := len(expired)*2, int64(0)
+	for _, k := range expired {
+		_, id := expiryKeyParts(k)
+		size += writeSize(k, nil) + writeSize(dedupKey(sm.group, id), nil)
+	}
+	if w != nil {
+		n++
+		size += writeSize(w.key, w.rec)
+	}
+	if n == 0 {
+		return nil
+	}
+	if err := b.reserve(n, size); err != nil {
+		return err
+	}
+	for _, k := range expired {
+		_, id := expiryKeyParts(k)
+		if err := b.delete(dedupKey(sm.group, id)); err != nil {
+			return err
+		}
+		if err := b.delete(k); err != nil {
+			return err
+		}
+	}
+	if w == nil {
+		return nil
+	}
+	return b.write(g, w)
+}
+
+// evaluate evaluates cmd against the current item and fills res. It
+// returns the item write to make, or nil when nothing changes.
+func (sm *StateMachine) evaluate(b *batch, e Entry, cmd *Command, res *Result) (*itemWrite, error) {
 	dataKey := keys.DataKey(cmd.Table, cmd.Key)
 	oldTS, old, err := b.get(dataKey)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res.Old = old
 	if cmd.Condition != nil {
 		ok, err := expr.EvalCondition(cmd.Condition, old)
 		if err != nil {
 			res.Err = err
-			return nil
+			return nil, nil
 		}
 		if !ok {
 			res.Err = ErrConditionFailed
-			return nil
+			return nil, nil
 		}
 	}
 	var next value.Item
@@ -225,7 +335,7 @@ func (sm *StateMachine) applyOne(b *batch, g *progress, e Entry, cmd *Command, r
 		next, res.Updated, err = expr.ApplyUpdate(cmd.Update, base)
 		if err != nil {
 			res.Err = err
-			return nil
+			return nil, nil
 		}
 		// Like DynamoDB, an update of an absent item that only removes or
 		// deletes creates nothing (an update with no action at all, such
@@ -235,16 +345,16 @@ func (sm *StateMachine) applyOne(b *batch, g *progress, e Entry, cmd *Command, r
 			next = nil
 		}
 	default:
-		return fmt.Errorf("%w: op %d", ErrCorruptCommand, cmd.Op)
+		return nil, fmt.Errorf("%w: op %d", ErrCorruptCommand, cmd.Op)
 	}
 	res.New = next
 	if old == nil && next == nil {
-		return nil
+		return nil, nil
 	}
 	// An item's versions are stamped in increasing order even when the
 	// leader's stamps reached the log out of order (concurrent proposals, a
 	// new leader whose clock trails the last applied write): the later
 	// write always carries the later timestamp.
 	ts := max(e.Time, oldTS+1)
-	return b.write(g, cmd.Table, dataKey, ts, old, next)
+	return newItemWrite(cmd.Table, dataKey, ts, old, next), nil
 }

@@ -3,6 +3,7 @@ package partition
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"testing"
@@ -330,16 +331,74 @@ func TestCommandEncodingRoundTrip(t *testing.T) {
 	}
 }
 
+// TestCommandEncodingVersions guards the log's compatibility: version 1
+// commands (written before request IDs, and every command without one)
+// keep decoding, and an ID travels in version 2.
+func TestCommandEncodingVersions(t *testing.T) {
+	v1 := &Command{Op: OpPut, Table: 7, Key: []byte("k"), KeyAttrs: value.Item{"pk": value.S("k")}, Item: value.Item{"pk": value.S("k"), "v": value.S("x")}}
+	// Encoded by the version 1 encoder, before IDs existed.
+	golden, err := hex.DecodeString("010107016b0102706b01016b010202706b01016b01760101780000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeCommand(golden)
+	if err != nil {
+		t.Fatalf("DecodeCommand(version 1) = %v", err)
+	}
+	if got.ID != nil || got.Table != 7 || !value.Equal(value.M(got.Item), value.M(v1.Item)) {
+		t.Errorf("DecodeCommand(version 1) = %+v, want %+v", got, v1)
+	}
+	if enc := v1.Encode(nil); !bytes.Equal(enc, golden) {
+		t.Errorf("a command without an ID encodes as %x, want the version 1 encoding %x", enc, golden)
+	}
+
+	v2 := *v1
+	v2.ID = []byte("0123456789abcdef")
+	enc := v2.Encode(nil)
+	if enc[0] != 2 {
+		t.Errorf("a command with an ID encodes as version %d, want 2", enc[0])
+	}
+	got, err = DecodeCommand(enc)
+	if err != nil {
+		t.Fatalf("DecodeCommand(version 2) = %v", err)
+	}
+	if !bytes.Equal(got.ID, v2.ID) || !bytes.Equal(got.Encode(nil), enc) {
+		t.Errorf("DecodeCommand(version 2) ID = %q, want %q", got.ID, v2.ID)
+	}
+
+	for _, n := range []int{0, MaxCommandIDSize + 1} {
+		// Hand-made: Encode writes no empty ID and callers keep IDs short.
+		bad := append([]byte{2, byte(OpPut), byte(n)}, bytes.Repeat([]byte{'x'}, n)...)
+		bad = append(bad, golden[2:]...)
+		if _, err := DecodeCommand(bad); !errors.Is(err, ErrCorruptCommand) {
+			t.Errorf("DecodeCommand(ID of %d bytes) = %v, want ErrCorruptCommand", n, err)
+		}
+	}
+	ok := append([]byte{2, byte(OpPut), MaxCommandIDSize}, bytes.Repeat([]byte{'x'}, MaxCommandIDSize)...)
+	if _, err := DecodeCommand(append(ok, golden[2:]...)); err != nil {
+		t.Errorf("DecodeCommand(ID of %d bytes) = %v", MaxCommandIDSize, err)
+	}
+}
+
 func FuzzDecodeCommand(f *testing.F) {
 	f.Add((&Command{Op: OpPut, Table: 1, Key: []byte("k"), Item: value.Item{"a": value.S("b")}}).Encode(nil))
 	f.Add((&Command{Op: OpDelete, Table: 2, Key: []byte("k")}).Encode(nil))
+	f.Add((&Command{Op: OpDelete, Table: 2, Key: []byte("k"), ID: []byte("0123456789abcdef")}).Encode(nil))
+	f.Add((&Command{
+		Op: OpUpdate, Table: 3, Key: []byte("k"), KeyAttrs: value.Item{"pk": value.S("k")}, ID: []byte{0xff},
+		Update: &expr.Update{Add: []expr.AddAction{{Path: pathOf("n"), Value: expr.ValueOperand{Value: num(1)}}}},
+	}).Encode(nil))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := DecodeCommand(b)
 		if err != nil {
 			return
 		}
-		if _, err := DecodeCommand(c.Encode(nil)); err != nil {
+		again, err := DecodeCommand(c.Encode(nil))
+		if err != nil {
 			t.Fatalf("re-decode: %v", err)
+		}
+		if !bytes.Equal(again.ID, c.ID) {
+			t.Fatalf("re-decoded ID %x, want %x", again.ID, c.ID)
 		}
 	})
 }

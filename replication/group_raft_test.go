@@ -274,3 +274,39 @@ func TestRaftManyGroups(t *testing.T) {
 		}
 	})
 }
+
+// TestRaftRetryAfterFailoverAppliesOnce proposes the same command (one
+// request ID) at a leader, then again at the next leader after the first
+// stopped, as a router retries a write whose outcome it did not learn: the
+// command applies once and the retry gets the first result.
+func TestRaftRetryAfterFailoverAppliesOnce(t *testing.T) {
+	c := newTestCluster(t, stacks[0], 3, testRaftConfig(t))
+	c.startGroup(1, fullRing)
+	cmd := incrOnce(t, "counter", 0)
+	cmd.Condition = nil // only the request ID keeps the retry from counting twice
+	cmd.ID = []byte("0123456789abcdef")
+	first, err := c.propose(1, cmd)
+	if err != nil || first.Err != nil {
+		t.Fatalf("Propose = %v, %v", first.Err, err)
+	}
+	old, _ := c.leader(1)
+	old.stop()
+	retry, err := c.propose(1, cmd)
+	if err != nil || retry.Err != nil {
+		t.Fatalf("retried Propose = %v, %v", retry.Err, err)
+	}
+	if got, _ := retry.New["n"].N.Int64(); got != 1 {
+		t.Errorf("retry result n = %d, want 1 (the first application's)", got)
+	}
+	old.open()
+	c.waitConverged(1)
+	for _, node := range c.nodes {
+		it, err := node.group(1).StateMachine().Get(1, position(t, "counter"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := it["n"].N.Int64(); got != 1 {
+			t.Errorf("node %s: counter = %d, want 1", node.id, got)
+		}
+	}
+}

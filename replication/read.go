@@ -2,6 +2,7 @@ package replication
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -36,7 +37,7 @@ func (g *Group) ReadBarrier(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return g.raftErr(err)
+		return g.readErr(err)
 	}
 	// Entries committed by now are usually handed to the FSM within
 	// moments; poll briefly, then let a barrier settle it.
@@ -64,9 +65,21 @@ func (g *Group) barrier(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("read barrier: %w", g.raftErr(err))
+		return fmt.Errorf("read barrier: %w", g.readErr(err))
 	}
 	return nil
+}
+
+// readErr maps a raft error of a read barrier: a leadership lost or being
+// transferred means this replica cannot serve the read, which changed
+// nothing, so it is reported as a *NotLeaderError (the caller retries at the
+// new leader) rather than as ErrLeadershipLost (an unknown outcome).
+func (g *Group) readErr(err error) error {
+	err = g.raftErr(err)
+	if errors.Is(err, ErrLeadershipLost) {
+		return g.notLeader()
+	}
+	return err
 }
 
 // LastContact returns when this replica last heard from its leader; for the

@@ -38,8 +38,9 @@ func (r KeyRange) equal(o KeyRange) bool {
 }
 
 // groupCursor walks the keys of one group in key order within a read
-// transaction: the group's system keys (applied index, table statistics)
-// under table id 0, then for every table the data keys whose ring position
+// transaction: the group's system keys (applied index, table statistics,
+// request deduplication records, see partition.SystemKeyGroup) under table
+// id 0, then for every table the data keys whose ring position
 // lies in the group's range. It seeks over other groups' positions.
 type groupCursor struct {
 	group uint64
@@ -80,6 +81,12 @@ func (c *groupCursor) next() *badger.Item {
 			if g, ok := partition.SystemKeyGroup(k); ok && g == c.group {
 				c.advance = true
 				return item
+			}
+			// Skip other groups' runs of system keys (their request
+			// deduplication records may be many) in one seek.
+			if next := partition.SeekSystemKey(k, c.group); next != nil {
+				c.it.Seek(next)
+				continue
 			}
 			c.it.Next()
 			continue

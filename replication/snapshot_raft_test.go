@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -29,7 +30,12 @@ func TestRaftSnapshotCatchUpByteIdentical(t *testing.T) {
 		in := keysIn(t, midRing, "k", 40)
 		for i, pk := range in {
 			for _, table := range []uint64{1, 2} {
-				if err := c.putUntilAcked(group, putCmd(t, table, pk, int64(i))); err != nil {
+				cmd := putCmd(t, table, pk, int64(i))
+				if table == 2 {
+					// Request deduplication records travel with the group.
+					cmd.ID = fmt.Appendf(nil, "put-%d", i)
+				}
+				if err := c.putUntilAcked(group, cmd); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -111,8 +117,8 @@ func TestRaftSnapshotCatchUpByteIdentical(t *testing.T) {
 
 		// Every replica's group keys are byte-identical.
 		ref := dumpGroup(t, c.nodes[0].db, group, midRing)
-		if len(ref) < 70 {
-			t.Fatalf("group dump has %d keys, want at least 70", len(ref))
+		if len(ref) < 150 {
+			t.Fatalf("group dump has %d keys, want at least 150 (items and dedup records)", len(ref))
 		}
 		for _, n := range c.nodes[1:] {
 			if diff := diffDumps(ref, dumpGroup(t, n.db, group, midRing)); diff != "" {
@@ -242,5 +248,70 @@ func TestGroupCursorSkipsOtherRanges(t *testing.T) {
 		if !isGroupKey(e.Key, 3, midRing) {
 			t.Errorf("key %x is not the group's", e.Key)
 		}
+	}
+}
+
+// TestSnapshotStreamCarriesDedup checks that a group's request
+// deduplication records travel in its snapshot, and only the group's: a
+// replica restored from the stream answers a retry with the recorded result.
+func TestSnapshotStreamCarriesDedup(t *testing.T) {
+	src := openTestDB(t, t.TempDir())
+	t.Cleanup(func() { src.Close() })
+	cmd := func(pk, id string) *partition.Command {
+		c := incrOnce(t, pk, 0)
+		c.Condition = nil
+		c.ID = []byte(id)
+		return c
+	}
+	pk := keysIn(t, midRing, "c", 1)[0]
+	// Groups on both sides of 3 (in id and in ring) have records too.
+	spans := map[uint64]KeyRange{2: {End: midRing.Start}, 3: midRing, 4: {Start: midRing.End}}
+	for group, span := range spans {
+		sm, err := partition.NewStateMachine(src, group, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := keysIn(t, span, "c", 1)[0]
+		var entries []partition.Entry
+		for i := range 20 {
+			entries = append(entries, partition.Entry{Index: uint64(i + 1), Time: uint64(i + 1), Command: cmd(key, fmt.Sprintf("r%d", i)).Encode(nil)})
+		}
+		if _, err := sm.Apply(entries); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := dumpGroup(t, src, 3, midRing)
+	// One item, the applied index, one statistics key, 20 records and 20
+	// expiry index keys.
+	if len(want) != 43 {
+		t.Fatalf("group dump has %d keys, want 43", len(want))
+	}
+	stream := readAllSnapshot(t, src, 3, midRing)
+
+	dst := openTestDB(t, t.TempDir())
+	t.Cleanup(func() { dst.Close() })
+	if err := ingestSnapshot(dst, bytes.NewReader(stream), 3, midRing); err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+	if diff := diffDumps(want, dumpGroup(t, dst, 3, midRing)); diff != "" {
+		t.Errorf("restored group differs: %s", diff)
+	}
+	restored, err := partition.NewStateMachine(dst, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := restored.Apply([]partition.Entry{{Index: 21, Time: 21, Command: cmd(pk, "r7").Encode(nil)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := restored.Get(1, position(t, pk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := it["n"].N.Int64(); got != 20 {
+		t.Errorf("counter after a retry on the restored replica = %d, want 20 (deduplicated)", got)
+	}
+	if got, _ := res[0].New["n"].N.Int64(); got != 8 {
+		t.Errorf("retry result n = %d, want 8 (the first application's)", got)
 	}
 }

@@ -19,6 +19,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
+		os.Exit(healthcheck(os.Args[2:], os.Getenv, os.Stderr))
+	}
 	if err := run(os.Args[1:], os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "atoll:", err)
@@ -63,6 +66,7 @@ func parse(args []string, getenv func(string) string, out io.Writer) (options, e
 		}
 		return nil
 	})
+	fs.DurationVar(&o.cfg.DeadNodeTimeout, "dead-node-timeout", o.cfg.DeadNodeTimeout, "how long a node must be dead before its replicas are re-created elsewhere")
 	fs.DurationVar(&o.cfg.MaxStaleness, "max-staleness", o.cfg.MaxStaleness, "how stale an eventually consistent read may be")
 	fs.IntVar(&o.cfg.Ranges, "ranges", o.cfg.Ranges, "number of ranges (Raft groups) a new node cuts the ring into")
 	fs.StringVar(&o.cfg.Region, "region", o.cfg.Region, "region name used in table ARNs")
@@ -70,7 +74,7 @@ func parse(args []string, getenv func(string) string, out io.Writer) (options, e
 	fs.Int64Var(&o.cfg.Storage.BlockCacheSize, "block-cache-size", o.cfg.Storage.BlockCacheSize, "storage block cache size in bytes")
 	fs.Int64Var(&o.cfg.Storage.IndexCacheSize, "index-cache-size", o.cfg.Storage.IndexCacheSize, "storage index cache size in bytes")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: atoll [flags]\n\nServes the DynamoDB API. Every flag can be set with the environment variable\nnamed ATOLL_<FLAG> (upper case, '-' as '_'), e.g. ATOLL_API_ADDR.\n\nFlags:\n")
+		fmt.Fprintf(out, "Usage: atoll [flags]\n       atoll healthcheck [--api-addr addr] [--timeout d]\n\nServes the DynamoDB API. Every flag can be set with the environment variable\nnamed ATOLL_<FLAG> (upper case, '-' as '_'), e.g. ATOLL_API_ADDR.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	var envErr error

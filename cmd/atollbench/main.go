@@ -52,7 +52,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.markdown, "markdown", "", "write the report (BENCHMARKS.md) to this file")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: atollbench [--suite | --endpoint URL] [flags]\n\nYCSB-style benchmark of atoll through the AWS SDK for Go v2.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: atollbench [--suite | --endpoint URL] [flags]\n       atollbench --cluster [flags] (a 3-node cluster against etcd; --cluster -h for its flags)\n\nYCSB-style benchmark of atoll through the AWS SDK for Go v2.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -79,6 +79,9 @@ func splitList(s string) []string {
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
+	if isClusterMode(args) {
+		return runClusterCommand(args[1:], stdout, stderr)
+	}
 	o, err := parse(args, stderr)
 	if err != nil {
 		return err

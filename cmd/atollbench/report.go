@@ -297,25 +297,36 @@ func keptAnalysis(old []byte) string {
 	return "(No analysis written yet.)"
 }
 
-// Markers of the section other tools write into the same file
-// (cmd/raftbench); it is carried over as it is.
-const (
-	foreignBegin = "<!-- raft:begin"
-	foreignEnd   = "<!-- raft:end -->"
-)
+// Markers of the sections other writers put into the same file
+// (cmd/raftbench, and this command's --cluster mode); they are carried
+// over as they are, in the order they appear.
+var foreignSections = [][2]string{
+	{"<!-- raft:begin", "<!-- raft:end -->"},
+	{clusterBeginPrefix, clusterEnd},
+}
 
 // keptForeign returns the sections of old written by other tools, with
 // their markers, or "" when there are none.
 func keptForeign(old []byte) string {
-	i := bytes.Index(old, []byte(foreignBegin))
-	if i < 0 {
-		return ""
+	type span struct{ i, j int }
+	var spans []span
+	for _, m := range foreignSections {
+		i := bytes.Index(old, []byte(m[0]))
+		if i < 0 {
+			continue
+		}
+		j := bytes.Index(old[i:], []byte(m[1]))
+		if j < 0 {
+			continue
+		}
+		spans = append(spans, span{i, i + j + len(m[1])})
 	}
-	j := bytes.Index(old[i:], []byte(foreignEnd))
-	if j < 0 {
-		return ""
+	slices.SortFunc(spans, func(a, b span) int { return a.i - b.i })
+	var parts []string
+	for _, s := range spans {
+		parts = append(parts, string(old[s.i:s.j]))
 	}
-	return string(old[i : i+j+len(foreignEnd)])
+	return strings.Join(parts, "\n\n")
 }
 
 // writeMarkdownFile writes the report to path, keeping the analysis

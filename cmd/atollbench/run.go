@@ -121,6 +121,9 @@ type runParams struct {
 	warmup   time.Duration
 	duration time.Duration
 	seed     uint64
+	// mark, if set, is called when the recorded window starts and again
+	// when it ends (cluster mode reads the servers' CPU there).
+	mark func()
 }
 
 // valuePool is a fixed set of random field values (fieldLen lowercase
@@ -193,12 +196,18 @@ const (
 // each issuing one request at a time (closed loop), for p.warmup (not
 // recorded) and then p.duration.
 func runWorkload(ctx context.Context, t target, w workload, keys keyChooser, pool valuePool, p runParams) *measurement {
+	return runWorkloadOn(ctx, []target{t}, w, keys, pool, p)
+}
+
+// runWorkloadOn is runWorkload with worker i bound to ts[i%len(ts)].
+func runWorkloadOn(ctx context.Context, ts []target, w workload, keys keyChooser, pool valuePool, p runParams) *measurement {
 	var phase atomic.Int32
 	workers := make([]*worker, p.workers)
 	var wg sync.WaitGroup
 	for i := range workers {
 		wk := &worker{r: rand.New(rand.NewPCG(p.seed, uint64(i)+1))}
 		workers[i] = wk
+		t := ts[i%len(ts)]
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				ph := phase.Load()
@@ -211,6 +220,9 @@ func runWorkload(ctx context.Context, t target, w workload, keys keyChooser, poo
 		})
 	}
 	sleep(ctx, p.warmup)
+	if p.mark != nil {
+		p.mark()
+	}
 	cpu0 := processCPU()
 	start := time.Now()
 	phase.Store(phaseMeasure)
@@ -218,6 +230,9 @@ func runWorkload(ctx context.Context, t target, w workload, keys keyChooser, poo
 	phase.Store(phaseStop)
 	elapsed := time.Since(start)
 	cpu := processCPU() - cpu0
+	if p.mark != nil {
+		p.mark()
+	}
 	wg.Wait()
 	return collect(workers, elapsed, cpu)
 }
@@ -225,6 +240,11 @@ func runWorkload(ctx context.Context, t target, w workload, keys keyChooser, poo
 // runLoad inserts records [0, p.records) with PutItem, p.workers at a
 // time, and measures the whole load.
 func runLoad(ctx context.Context, t target, pool valuePool, p runParams) *measurement {
+	return runLoadOn(ctx, []target{t}, pool, p)
+}
+
+// runLoadOn is runLoad with worker i bound to ts[i%len(ts)].
+func runLoadOn(ctx context.Context, ts []target, pool valuePool, p runParams) *measurement {
 	var next atomic.Uint64
 	workers := make([]*worker, p.workers)
 	var wg sync.WaitGroup
@@ -233,6 +253,7 @@ func runLoad(ctx context.Context, t target, pool valuePool, p runParams) *measur
 	for i := range workers {
 		wk := &worker{r: rand.New(rand.NewPCG(p.seed, uint64(i)+1000))}
 		workers[i] = wk
+		t := ts[i%len(ts)]
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				n := next.Add(1) - 1

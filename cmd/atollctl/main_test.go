@@ -439,7 +439,6 @@ func TestUsageErrors(t *testing.T) {
 		{"drain without node", []string{"drain"}, "usage: atollctl drain NODE"},
 		{"drain two nodes", []string{"drain", "n1", "n2"}, "usage: atollctl drain NODE"},
 		{"flag after --", []string{"status", "--", "-o", "json"}, "status takes no arguments"},
-		{"drain unsupported", []string{"--addr", "127.0.0.1:1", "drain", "n1"}, "atollctl: drain: not supported by this server yet\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -604,6 +603,28 @@ func TestAgainstRealNode(t *testing.T) {
 	out := mustRun(t, "--addr", addr, "tables")
 	if !hasRow(out, "tbl", "ACTIVE", "0", "pk:S", "HASH,", "sk:N", "RANGE") {
 		t.Errorf("tables output has no row for tbl:\n%s", out)
+	}
+
+	// Drain: an unknown node is refused; a known one is marked draining.
+	if code, _, stderr := runCLI(t, "--addr", addr, "drain", "nope"); code != exitFailed || !strings.Contains(stderr, "no such node") {
+		t.Errorf("drain nope = exit %d, %q; want %d and \"no such node\"", code, stderr, exitFailed)
+	}
+	if out := mustRun(t, "--addr", addr, "drain", "n1"); !strings.Contains(out, "Draining n1") {
+		t.Errorf("drain n1 printed %q", out)
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "--addr", addr, "status", "-o", "json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Nodes) != 1 || !st.Nodes[0].Draining {
+		t.Errorf("status after drain n1 = %+v, want n1 draining", st.Nodes)
+	}
+}
+
+func TestDrainUnsupported(t *testing.T) {
+	addr := startMeta(t, fixedStatus("127.0.0.1:1"))
+	code, _, stderr := runCLI(t, "--addr", addr, "drain", "n1")
+	if code != exitUsage || stderr != "atollctl: drain: not supported by this server yet\n" {
+		t.Errorf("drain against a server without Drain = exit %d, %q; want %d and the unsupported message", code, stderr, exitUsage)
 	}
 }
 

@@ -706,6 +706,288 @@ func (x *TableStatsResponse) GetSize() int64 {
 	return 0
 }
 
+type ReplicaRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Group         uint64                 `protobuf:"varint,1,opt,name=group,proto3" json:"group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplicaRequest) Reset() {
+	*x = ReplicaRequest{}
+	mi := &file_node_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplicaRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplicaRequest) ProtoMessage() {}
+
+func (x *ReplicaRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_node_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplicaRequest.ProtoReflect.Descriptor instead.
+func (*ReplicaRequest) Descriptor() ([]byte, []int) {
+	return file_node_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ReplicaRequest) GetGroup() uint64 {
+	if x != nil {
+		return x.Group
+	}
+	return 0
+}
+
+type ReplicaResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// error is GROUP_NOT_FOUND when the node has no replica of the group.
+	Error         *RouteError `protobuf:"bytes,1,opt,name=error,proto3" json:"error,omitempty"`
+	AppliedIndex  uint64      `protobuf:"varint,2,opt,name=applied_index,json=appliedIndex,proto3" json:"applied_index,omitempty"`
+	LeaderId      string      `protobuf:"bytes,3,opt,name=leader_id,json=leaderId,proto3" json:"leader_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplicaResponse) Reset() {
+	*x = ReplicaResponse{}
+	mi := &file_node_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplicaResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplicaResponse) ProtoMessage() {}
+
+func (x *ReplicaResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_node_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplicaResponse.ProtoReflect.Descriptor instead.
+func (*ReplicaResponse) Descriptor() ([]byte, []int) {
+	return file_node_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ReplicaResponse) GetError() *RouteError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+func (x *ReplicaResponse) GetAppliedIndex() uint64 {
+	if x != nil {
+		return x.AppliedIndex
+	}
+	return 0
+}
+
+func (x *ReplicaResponse) GetLeaderId() string {
+	if x != nil {
+		return x.LeaderId
+	}
+	return ""
+}
+
+type DrainRequest struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	NodeId string                 `protobuf:"bytes,1,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+	// undo clears the draining mark.
+	Undo          bool `protobuf:"varint,2,opt,name=undo,proto3" json:"undo,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DrainRequest) Reset() {
+	*x = DrainRequest{}
+	mi := &file_node_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DrainRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DrainRequest) ProtoMessage() {}
+
+func (x *DrainRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_node_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DrainRequest.ProtoReflect.Descriptor instead.
+func (*DrainRequest) Descriptor() ([]byte, []int) {
+	return file_node_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *DrainRequest) GetNodeId() string {
+	if x != nil {
+		return x.NodeId
+	}
+	return ""
+}
+
+func (x *DrainRequest) GetUndo() bool {
+	if x != nil {
+		return x.Undo
+	}
+	return false
+}
+
+type DrainResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DrainResponse) Reset() {
+	*x = DrainResponse{}
+	mi := &file_node_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DrainResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DrainResponse) ProtoMessage() {}
+
+func (x *DrainResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_node_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DrainResponse.ProtoReflect.Descriptor instead.
+func (*DrainResponse) Descriptor() ([]byte, []int) {
+	return file_node_proto_rawDescGZIP(), []int{13}
+}
+
+type SyncRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncRequest) Reset() {
+	*x = SyncRequest{}
+	mi := &file_node_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncRequest) ProtoMessage() {}
+
+func (x *SyncRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_node_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncRequest.ProtoReflect.Descriptor instead.
+func (*SyncRequest) Descriptor() ([]byte, []int) {
+	return file_node_proto_rawDescGZIP(), []int{14}
+}
+
+type SyncResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Error         *RouteError            `protobuf:"bytes,1,opt,name=error,proto3" json:"error,omitempty"`
+	Index         uint64                 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncResponse) Reset() {
+	*x = SyncResponse{}
+	mi := &file_node_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncResponse) ProtoMessage() {}
+
+func (x *SyncResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_node_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncResponse.ProtoReflect.Descriptor instead.
+func (*SyncResponse) Descriptor() ([]byte, []int) {
+	return file_node_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *SyncResponse) GetError() *RouteError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+func (x *SyncResponse) GetIndex() uint64 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
 type MetaProposeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// command is a meta.Command as JSON.
@@ -716,7 +998,7 @@ type MetaProposeRequest struct {
 
 func (x *MetaProposeRequest) Reset() {
 	*x = MetaProposeRequest{}
-	mi := &file_node_proto_msgTypes[10]
+	mi := &file_node_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -728,7 +1010,7 @@ func (x *MetaProposeRequest) String() string {
 func (*MetaProposeRequest) ProtoMessage() {}
 
 func (x *MetaProposeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_node_proto_msgTypes[10]
+	mi := &file_node_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -741,7 +1023,7 @@ func (x *MetaProposeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetaProposeRequest.ProtoReflect.Descriptor instead.
 func (*MetaProposeRequest) Descriptor() ([]byte, []int) {
-	return file_node_proto_rawDescGZIP(), []int{10}
+	return file_node_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *MetaProposeRequest) GetCommand() []byte {
@@ -765,7 +1047,7 @@ type MetaProposeResponse struct {
 
 func (x *MetaProposeResponse) Reset() {
 	*x = MetaProposeResponse{}
-	mi := &file_node_proto_msgTypes[11]
+	mi := &file_node_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -777,7 +1059,7 @@ func (x *MetaProposeResponse) String() string {
 func (*MetaProposeResponse) ProtoMessage() {}
 
 func (x *MetaProposeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_node_proto_msgTypes[11]
+	mi := &file_node_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -790,7 +1072,7 @@ func (x *MetaProposeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetaProposeResponse.ProtoReflect.Descriptor instead.
 func (*MetaProposeResponse) Descriptor() ([]byte, []int) {
-	return file_node_proto_rawDescGZIP(), []int{11}
+	return file_node_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *MetaProposeResponse) GetError() *RouteError {
@@ -822,7 +1104,7 @@ type StatusRequest struct {
 
 func (x *StatusRequest) Reset() {
 	*x = StatusRequest{}
-	mi := &file_node_proto_msgTypes[12]
+	mi := &file_node_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -834,7 +1116,7 @@ func (x *StatusRequest) String() string {
 func (*StatusRequest) ProtoMessage() {}
 
 func (x *StatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_node_proto_msgTypes[12]
+	mi := &file_node_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -847,7 +1129,7 @@ func (x *StatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatusRequest.ProtoReflect.Descriptor instead.
 func (*StatusRequest) Descriptor() ([]byte, []int) {
-	return file_node_proto_rawDescGZIP(), []int{12}
+	return file_node_proto_rawDescGZIP(), []int{18}
 }
 
 type StatusResponse struct {
@@ -864,7 +1146,7 @@ type StatusResponse struct {
 
 func (x *StatusResponse) Reset() {
 	*x = StatusResponse{}
-	mi := &file_node_proto_msgTypes[13]
+	mi := &file_node_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -876,7 +1158,7 @@ func (x *StatusResponse) String() string {
 func (*StatusResponse) ProtoMessage() {}
 
 func (x *StatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_node_proto_msgTypes[13]
+	mi := &file_node_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -889,7 +1171,7 @@ func (x *StatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatusResponse.ProtoReflect.Descriptor instead.
 func (*StatusResponse) Descriptor() ([]byte, []int) {
-	return file_node_proto_rawDescGZIP(), []int{13}
+	return file_node_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *StatusResponse) GetNodeId() string {
@@ -937,7 +1219,7 @@ type NodeStatus struct {
 
 func (x *NodeStatus) Reset() {
 	*x = NodeStatus{}
-	mi := &file_node_proto_msgTypes[14]
+	mi := &file_node_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -949,7 +1231,7 @@ func (x *NodeStatus) String() string {
 func (*NodeStatus) ProtoMessage() {}
 
 func (x *NodeStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_node_proto_msgTypes[14]
+	mi := &file_node_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -962,7 +1244,7 @@ func (x *NodeStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NodeStatus.ProtoReflect.Descriptor instead.
 func (*NodeStatus) Descriptor() ([]byte, []int) {
-	return file_node_proto_rawDescGZIP(), []int{14}
+	return file_node_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *NodeStatus) GetId() string {
@@ -1035,7 +1317,7 @@ type RangeStatus struct {
 
 func (x *RangeStatus) Reset() {
 	*x = RangeStatus{}
-	mi := &file_node_proto_msgTypes[15]
+	mi := &file_node_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1047,7 +1329,7 @@ func (x *RangeStatus) String() string {
 func (*RangeStatus) ProtoMessage() {}
 
 func (x *RangeStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_node_proto_msgTypes[15]
+	mi := &file_node_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1060,7 +1342,7 @@ func (x *RangeStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RangeStatus.ProtoReflect.Descriptor instead.
 func (*RangeStatus) Descriptor() ([]byte, []int) {
-	return file_node_proto_rawDescGZIP(), []int{15}
+	return file_node_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RangeStatus) GetGroup() uint64 {
@@ -1165,7 +1447,21 @@ const file_node_proto_rawDesc = "" +
 	"\x12TableStatsResponse\x12/\n" +
 	"\x05error\x18\x01 \x01(\v2\x19.atoll.node.v1.RouteErrorR\x05error\x12\x14\n" +
 	"\x05count\x18\x02 \x01(\x03R\x05count\x12\x12\n" +
-	"\x04size\x18\x03 \x01(\x03R\x04size\".\n" +
+	"\x04size\x18\x03 \x01(\x03R\x04size\"&\n" +
+	"\x0eReplicaRequest\x12\x14\n" +
+	"\x05group\x18\x01 \x01(\x04R\x05group\"\x84\x01\n" +
+	"\x0fReplicaResponse\x12/\n" +
+	"\x05error\x18\x01 \x01(\v2\x19.atoll.node.v1.RouteErrorR\x05error\x12#\n" +
+	"\rapplied_index\x18\x02 \x01(\x04R\fappliedIndex\x12\x1b\n" +
+	"\tleader_id\x18\x03 \x01(\tR\bleaderId\";\n" +
+	"\fDrainRequest\x12\x17\n" +
+	"\anode_id\x18\x01 \x01(\tR\x06nodeId\x12\x12\n" +
+	"\x04undo\x18\x02 \x01(\bR\x04undo\"\x0f\n" +
+	"\rDrainResponse\"\r\n" +
+	"\vSyncRequest\"U\n" +
+	"\fSyncResponse\x12/\n" +
+	"\x05error\x18\x01 \x01(\v2\x19.atoll.node.v1.RouteErrorR\x05error\x12\x14\n" +
+	"\x05index\x18\x02 \x01(\x04R\x05index\".\n" +
 	"\x12MetaProposeRequest\x12\x18\n" +
 	"\acommand\x18\x01 \x01(\fR\acommand\"t\n" +
 	"\x13MetaProposeResponse\x12/\n" +
@@ -1195,16 +1491,19 @@ const file_node_proto_rawDesc = "" +
 	"\x03end\x18\x03 \x01(\fR\x03end\x12\x14\n" +
 	"\x05epoch\x18\x04 \x01(\x04R\x05epoch\x12\x1a\n" +
 	"\breplicas\x18\x05 \x03(\tR\breplicas\x12\x16\n" +
-	"\x06leader\x18\x06 \x01(\tR\x06leader2\xa7\x02\n" +
+	"\x06leader\x18\x06 \x01(\tR\x06leader2\xf1\x02\n" +
 	"\x04Data\x12H\n" +
 	"\aPropose\x12\x1d.atoll.node.v1.ProposeRequest\x1a\x1e.atoll.node.v1.ProposeResponse\x12<\n" +
 	"\x03Get\x12\x19.atoll.node.v1.GetRequest\x1a\x1a.atoll.node.v1.GetResponse\x12D\n" +
 	"\x05Range\x12\x1b.atoll.node.v1.RangeRequest\x1a\x1c.atoll.node.v1.RangeResponse0\x01\x12Q\n" +
 	"\n" +
-	"TableStats\x12 .atoll.node.v1.TableStatsRequest\x1a!.atoll.node.v1.TableStatsResponse2\x9f\x01\n" +
+	"TableStats\x12 .atoll.node.v1.TableStatsRequest\x1a!.atoll.node.v1.TableStatsResponse\x12H\n" +
+	"\aReplica\x12\x1d.atoll.node.v1.ReplicaRequest\x1a\x1e.atoll.node.v1.ReplicaResponse2\xa4\x02\n" +
 	"\x04Meta\x12P\n" +
 	"\aPropose\x12!.atoll.node.v1.MetaProposeRequest\x1a\".atoll.node.v1.MetaProposeResponse\x12E\n" +
-	"\x06Status\x12\x1c.atoll.node.v1.StatusRequest\x1a\x1d.atoll.node.v1.StatusResponseB'Z%github.com/atolldb/atoll/proto/nodepbb\x06proto3"
+	"\x06Status\x12\x1c.atoll.node.v1.StatusRequest\x1a\x1d.atoll.node.v1.StatusResponse\x12B\n" +
+	"\x05Drain\x12\x1b.atoll.node.v1.DrainRequest\x1a\x1c.atoll.node.v1.DrainResponse\x12?\n" +
+	"\x04Sync\x12\x1a.atoll.node.v1.SyncRequest\x1a\x1b.atoll.node.v1.SyncResponseB'Z%github.com/atolldb/atoll/proto/nodepbb\x06proto3"
 
 var (
 	file_node_proto_rawDescOnce sync.Once
@@ -1219,7 +1518,7 @@ func file_node_proto_rawDescGZIP() []byte {
 }
 
 var file_node_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_node_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_node_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_node_proto_goTypes = []any{
 	(RouteError_Kind)(0),        // 0: atoll.node.v1.RouteError.Kind
 	(*RouteError)(nil),          // 1: atoll.node.v1.RouteError
@@ -1232,12 +1531,18 @@ var file_node_proto_goTypes = []any{
 	(*RangeResponse)(nil),       // 8: atoll.node.v1.RangeResponse
 	(*TableStatsRequest)(nil),   // 9: atoll.node.v1.TableStatsRequest
 	(*TableStatsResponse)(nil),  // 10: atoll.node.v1.TableStatsResponse
-	(*MetaProposeRequest)(nil),  // 11: atoll.node.v1.MetaProposeRequest
-	(*MetaProposeResponse)(nil), // 12: atoll.node.v1.MetaProposeResponse
-	(*StatusRequest)(nil),       // 13: atoll.node.v1.StatusRequest
-	(*StatusResponse)(nil),      // 14: atoll.node.v1.StatusResponse
-	(*NodeStatus)(nil),          // 15: atoll.node.v1.NodeStatus
-	(*RangeStatus)(nil),         // 16: atoll.node.v1.RangeStatus
+	(*ReplicaRequest)(nil),      // 11: atoll.node.v1.ReplicaRequest
+	(*ReplicaResponse)(nil),     // 12: atoll.node.v1.ReplicaResponse
+	(*DrainRequest)(nil),        // 13: atoll.node.v1.DrainRequest
+	(*DrainResponse)(nil),       // 14: atoll.node.v1.DrainResponse
+	(*SyncRequest)(nil),         // 15: atoll.node.v1.SyncRequest
+	(*SyncResponse)(nil),        // 16: atoll.node.v1.SyncResponse
+	(*MetaProposeRequest)(nil),  // 17: atoll.node.v1.MetaProposeRequest
+	(*MetaProposeResponse)(nil), // 18: atoll.node.v1.MetaProposeResponse
+	(*StatusRequest)(nil),       // 19: atoll.node.v1.StatusRequest
+	(*StatusResponse)(nil),      // 20: atoll.node.v1.StatusResponse
+	(*NodeStatus)(nil),          // 21: atoll.node.v1.NodeStatus
+	(*RangeStatus)(nil),         // 22: atoll.node.v1.RangeStatus
 }
 var file_node_proto_depIdxs = []int32{
 	0,  // 0: atoll.node.v1.RouteError.kind:type_name -> atoll.node.v1.RouteError.Kind
@@ -1246,26 +1551,34 @@ var file_node_proto_depIdxs = []int32{
 	1,  // 3: atoll.node.v1.RangeResponse.error:type_name -> atoll.node.v1.RouteError
 	7,  // 4: atoll.node.v1.RangeResponse.items:type_name -> atoll.node.v1.RangeItem
 	1,  // 5: atoll.node.v1.TableStatsResponse.error:type_name -> atoll.node.v1.RouteError
-	1,  // 6: atoll.node.v1.MetaProposeResponse.error:type_name -> atoll.node.v1.RouteError
-	15, // 7: atoll.node.v1.StatusResponse.nodes:type_name -> atoll.node.v1.NodeStatus
-	16, // 8: atoll.node.v1.StatusResponse.ranges:type_name -> atoll.node.v1.RangeStatus
-	2,  // 9: atoll.node.v1.Data.Propose:input_type -> atoll.node.v1.ProposeRequest
-	4,  // 10: atoll.node.v1.Data.Get:input_type -> atoll.node.v1.GetRequest
-	6,  // 11: atoll.node.v1.Data.Range:input_type -> atoll.node.v1.RangeRequest
-	9,  // 12: atoll.node.v1.Data.TableStats:input_type -> atoll.node.v1.TableStatsRequest
-	11, // 13: atoll.node.v1.Meta.Propose:input_type -> atoll.node.v1.MetaProposeRequest
-	13, // 14: atoll.node.v1.Meta.Status:input_type -> atoll.node.v1.StatusRequest
-	3,  // 15: atoll.node.v1.Data.Propose:output_type -> atoll.node.v1.ProposeResponse
-	5,  // 16: atoll.node.v1.Data.Get:output_type -> atoll.node.v1.GetResponse
-	8,  // 17: atoll.node.v1.Data.Range:output_type -> atoll.node.v1.RangeResponse
-	10, // 18: atoll.node.v1.Data.TableStats:output_type -> atoll.node.v1.TableStatsResponse
-	12, // 19: atoll.node.v1.Meta.Propose:output_type -> atoll.node.v1.MetaProposeResponse
-	14, // 20: atoll.node.v1.Meta.Status:output_type -> atoll.node.v1.StatusResponse
-	15, // [15:21] is the sub-list for method output_type
-	9,  // [9:15] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	1,  // 6: atoll.node.v1.ReplicaResponse.error:type_name -> atoll.node.v1.RouteError
+	1,  // 7: atoll.node.v1.SyncResponse.error:type_name -> atoll.node.v1.RouteError
+	1,  // 8: atoll.node.v1.MetaProposeResponse.error:type_name -> atoll.node.v1.RouteError
+	21, // 9: atoll.node.v1.StatusResponse.nodes:type_name -> atoll.node.v1.NodeStatus
+	22, // 10: atoll.node.v1.StatusResponse.ranges:type_name -> atoll.node.v1.RangeStatus
+	2,  // 11: atoll.node.v1.Data.Propose:input_type -> atoll.node.v1.ProposeRequest
+	4,  // 12: atoll.node.v1.Data.Get:input_type -> atoll.node.v1.GetRequest
+	6,  // 13: atoll.node.v1.Data.Range:input_type -> atoll.node.v1.RangeRequest
+	9,  // 14: atoll.node.v1.Data.TableStats:input_type -> atoll.node.v1.TableStatsRequest
+	11, // 15: atoll.node.v1.Data.Replica:input_type -> atoll.node.v1.ReplicaRequest
+	17, // 16: atoll.node.v1.Meta.Propose:input_type -> atoll.node.v1.MetaProposeRequest
+	19, // 17: atoll.node.v1.Meta.Status:input_type -> atoll.node.v1.StatusRequest
+	13, // 18: atoll.node.v1.Meta.Drain:input_type -> atoll.node.v1.DrainRequest
+	15, // 19: atoll.node.v1.Meta.Sync:input_type -> atoll.node.v1.SyncRequest
+	3,  // 20: atoll.node.v1.Data.Propose:output_type -> atoll.node.v1.ProposeResponse
+	5,  // 21: atoll.node.v1.Data.Get:output_type -> atoll.node.v1.GetResponse
+	8,  // 22: atoll.node.v1.Data.Range:output_type -> atoll.node.v1.RangeResponse
+	10, // 23: atoll.node.v1.Data.TableStats:output_type -> atoll.node.v1.TableStatsResponse
+	12, // 24: atoll.node.v1.Data.Replica:output_type -> atoll.node.v1.ReplicaResponse
+	18, // 25: atoll.node.v1.Meta.Propose:output_type -> atoll.node.v1.MetaProposeResponse
+	20, // 26: atoll.node.v1.Meta.Status:output_type -> atoll.node.v1.StatusResponse
+	14, // 27: atoll.node.v1.Meta.Drain:output_type -> atoll.node.v1.DrainResponse
+	16, // 28: atoll.node.v1.Meta.Sync:output_type -> atoll.node.v1.SyncResponse
+	20, // [20:29] is the sub-list for method output_type
+	11, // [11:20] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_node_proto_init() }
@@ -1279,7 +1592,7 @@ func file_node_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_node_proto_rawDesc), len(file_node_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   16,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

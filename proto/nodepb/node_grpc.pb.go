@@ -32,6 +32,7 @@ const (
 	Data_Get_FullMethodName        = "/atoll.node.v1.Data/Get"
 	Data_Range_FullMethodName      = "/atoll.node.v1.Data/Range"
 	Data_TableStats_FullMethodName = "/atoll.node.v1.Data/TableStats"
+	Data_Replica_FullMethodName    = "/atoll.node.v1.Data/Replica"
 )
 
 // DataClient is the client API for Data service.
@@ -50,6 +51,10 @@ type DataClient interface {
 	Range(ctx context.Context, in *RangeRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RangeResponse], error)
 	// TableStats returns a group's item count and size for a table.
 	TableStats(ctx context.Context, in *TableStatsRequest, opts ...grpc.CallOption) (*TableStatsResponse, error)
+	// Replica describes this node's replica of a group: how far it has
+	// applied, and what it knows of the leader (for placement: a new replica
+	// is promoted to voter once it has caught up).
+	Replica(ctx context.Context, in *ReplicaRequest, opts ...grpc.CallOption) (*ReplicaResponse, error)
 }
 
 type dataClient struct {
@@ -109,6 +114,16 @@ func (c *dataClient) TableStats(ctx context.Context, in *TableStatsRequest, opts
 	return out, nil
 }
 
+func (c *dataClient) Replica(ctx context.Context, in *ReplicaRequest, opts ...grpc.CallOption) (*ReplicaResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReplicaResponse)
+	err := c.cc.Invoke(ctx, Data_Replica_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DataServer is the server API for Data service.
 // All implementations must embed UnimplementedDataServer
 // for forward compatibility.
@@ -125,6 +140,10 @@ type DataServer interface {
 	Range(*RangeRequest, grpc.ServerStreamingServer[RangeResponse]) error
 	// TableStats returns a group's item count and size for a table.
 	TableStats(context.Context, *TableStatsRequest) (*TableStatsResponse, error)
+	// Replica describes this node's replica of a group: how far it has
+	// applied, and what it knows of the leader (for placement: a new replica
+	// is promoted to voter once it has caught up).
+	Replica(context.Context, *ReplicaRequest) (*ReplicaResponse, error)
 	mustEmbedUnimplementedDataServer()
 }
 
@@ -146,6 +165,9 @@ func (UnimplementedDataServer) Range(*RangeRequest, grpc.ServerStreamingServer[R
 }
 func (UnimplementedDataServer) TableStats(context.Context, *TableStatsRequest) (*TableStatsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method TableStats not implemented")
+}
+func (UnimplementedDataServer) Replica(context.Context, *ReplicaRequest) (*ReplicaResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Replica not implemented")
 }
 func (UnimplementedDataServer) mustEmbedUnimplementedDataServer() {}
 func (UnimplementedDataServer) testEmbeddedByValue()              {}
@@ -233,6 +255,24 @@ func _Data_TableStats_Handler(srv interface{}, ctx context.Context, dec func(int
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Data_Replica_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReplicaRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DataServer).Replica(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Data_Replica_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DataServer).Replica(ctx, req.(*ReplicaRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Data_ServiceDesc is the grpc.ServiceDesc for Data service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -252,6 +292,10 @@ var Data_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "TableStats",
 			Handler:    _Data_TableStats_Handler,
 		},
+		{
+			MethodName: "Replica",
+			Handler:    _Data_Replica_Handler,
+		},
 	},
 	Streams: []grpc.StreamDesc{
 		{
@@ -266,6 +310,8 @@ var Data_ServiceDesc = grpc.ServiceDesc{
 const (
 	Meta_Propose_FullMethodName = "/atoll.node.v1.Meta/Propose"
 	Meta_Status_FullMethodName  = "/atoll.node.v1.Meta/Status"
+	Meta_Drain_FullMethodName   = "/atoll.node.v1.Meta/Drain"
+	Meta_Sync_FullMethodName    = "/atoll.node.v1.Meta/Sync"
 )
 
 // MetaClient is the client API for Meta service.
@@ -278,6 +324,13 @@ type MetaClient interface {
 	Propose(ctx context.Context, in *MetaProposeRequest, opts ...grpc.CallOption) (*MetaProposeResponse, error)
 	// Status describes the cluster as this node sees it.
 	Status(ctx context.Context, in *StatusRequest, opts ...grpc.CallOption) (*StatusResponse, error)
+	// Drain marks a node as draining (or no longer draining): placement
+	// moves its replicas and leaders to other nodes.
+	Drain(ctx context.Context, in *DrainRequest, opts ...grpc.CallOption) (*DrainResponse, error)
+	// Sync returns, at the meta leader, an index that covers every meta
+	// command committed before the call (after a barrier): a node that waits
+	// until its own replica applied it reads the latest metadata.
+	Sync(ctx context.Context, in *SyncRequest, opts ...grpc.CallOption) (*SyncResponse, error)
 }
 
 type metaClient struct {
@@ -308,6 +361,26 @@ func (c *metaClient) Status(ctx context.Context, in *StatusRequest, opts ...grpc
 	return out, nil
 }
 
+func (c *metaClient) Drain(ctx context.Context, in *DrainRequest, opts ...grpc.CallOption) (*DrainResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DrainResponse)
+	err := c.cc.Invoke(ctx, Meta_Drain_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *metaClient) Sync(ctx context.Context, in *SyncRequest, opts ...grpc.CallOption) (*SyncResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SyncResponse)
+	err := c.cc.Invoke(ctx, Meta_Sync_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MetaServer is the server API for Meta service.
 // All implementations must embed UnimplementedMetaServer
 // for forward compatibility.
@@ -318,6 +391,13 @@ type MetaServer interface {
 	Propose(context.Context, *MetaProposeRequest) (*MetaProposeResponse, error)
 	// Status describes the cluster as this node sees it.
 	Status(context.Context, *StatusRequest) (*StatusResponse, error)
+	// Drain marks a node as draining (or no longer draining): placement
+	// moves its replicas and leaders to other nodes.
+	Drain(context.Context, *DrainRequest) (*DrainResponse, error)
+	// Sync returns, at the meta leader, an index that covers every meta
+	// command committed before the call (after a barrier): a node that waits
+	// until its own replica applied it reads the latest metadata.
+	Sync(context.Context, *SyncRequest) (*SyncResponse, error)
 	mustEmbedUnimplementedMetaServer()
 }
 
@@ -333,6 +413,12 @@ func (UnimplementedMetaServer) Propose(context.Context, *MetaProposeRequest) (*M
 }
 func (UnimplementedMetaServer) Status(context.Context, *StatusRequest) (*StatusResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Status not implemented")
+}
+func (UnimplementedMetaServer) Drain(context.Context, *DrainRequest) (*DrainResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Drain not implemented")
+}
+func (UnimplementedMetaServer) Sync(context.Context, *SyncRequest) (*SyncResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Sync not implemented")
 }
 func (UnimplementedMetaServer) mustEmbedUnimplementedMetaServer() {}
 func (UnimplementedMetaServer) testEmbeddedByValue()              {}
@@ -391,6 +477,42 @@ func _Meta_Status_Handler(srv interface{}, ctx context.Context, dec func(interfa
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Meta_Drain_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DrainRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MetaServer).Drain(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Meta_Drain_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MetaServer).Drain(ctx, req.(*DrainRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Meta_Sync_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SyncRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MetaServer).Sync(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Meta_Sync_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MetaServer).Sync(ctx, req.(*SyncRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Meta_ServiceDesc is the grpc.ServiceDesc for Meta service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -405,6 +527,14 @@ var Meta_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Status",
 			Handler:    _Meta_Status_Handler,
+		},
+		{
+			MethodName: "Drain",
+			Handler:    _Meta_Drain_Handler,
+		},
+		{
+			MethodName: "Sync",
+			Handler:    _Meta_Sync_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -16,11 +16,16 @@ import (
 // MetaProposer is the meta group as the replicated catalog uses it:
 // *route.MetaClient. State returns the local replica's state; Propose
 // applies a command at the meta leader and returns once the local replica
-// has applied it.
+// has applied it; Sync returns once the local replica has applied every
+// command committed before the call.
 type MetaProposer interface {
 	State() *meta.State
 	Propose(ctx context.Context, cmd *meta.Command) (meta.Result, error)
+	Sync(ctx context.Context) error
 }
+
+// syncTimeout bounds the sync with the meta leader after a lookup miss.
+const syncTimeout = 2 * time.Second
 
 // Replicated is the catalog of a cluster node: tables live in the meta
 // group (as JSON records), reads come from the local replica's state and
@@ -75,10 +80,27 @@ func decodeRecord(rec meta.Table) (*Table, error) {
 	return &t, nil
 }
 
-// Get returns a copy of the named table, or ErrTableNotFound.
+// Get returns a copy of the named table, or ErrTableNotFound. A table the
+// local replica does not know is looked up again after syncing with the
+// meta leader, so a table created through another node a moment ago is
+// found (as DynamoDB's DescribeTable finds a table right after its
+// CreateTable).
 func (c *Replicated) Get(name string) (*Table, error) {
 	d, err := c.current()
 	if err != nil {
+		return nil, err
+	}
+	if t, ok := d.tables[name]; ok {
+		return t.Clone(), nil
+	}
+	// Bounded: a node cut off from the meta leader answers from what it
+	// knows rather than hanging.
+	ctx, cancel := context.WithTimeout(context.Background(), min(c.timeout, syncTimeout))
+	defer cancel()
+	if err := c.meta.Sync(ctx); err != nil {
+		return nil, ErrTableNotFound
+	}
+	if d, err = c.current(); err != nil {
 		return nil, err
 	}
 	t, ok := d.tables[name]

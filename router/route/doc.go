@@ -19,9 +19,18 @@
 //     applied them, so a node reads its own metadata writes.
 //
 // Retries are bounded by the request's context (or Config.RequestTimeout).
-// Only failures that prove a command was not applied are retried (a
-// RouteError, a refused connection); an unknown outcome is returned as an
-// error.
+// Failures that prove a request was not served (a RouteError, a refused
+// connection) are retried for every request, and so are a read's failures
+// with an unknown outcome (the replica lost its leadership or stopped during
+// the read barrier): a read changes nothing. A write may also be retried
+// after an unknown outcome (the leader lost its leadership or stopped,
+// ABORTED, or one attempt's deadline, Config.AttemptTimeout, passed): Store
+// gives every command a random request ID, and the group's state machine
+// applies an ID once and answers a retry with the first application's
+// result (partition's request deduplication), so a retried write is applied
+// at most once. Unknown outcomes of a write are retried only within half of
+// partition.DedupRetention of its first attempt; past it, or when the
+// request's deadline ends, the unknown outcome is returned as an error.
 //
 // All types are safe for concurrent use. Conns owns the outgoing
 // connections; Close them after the Store and MetaClient stop being used.

@@ -13,4 +13,7 @@ var (
 	// ErrRemote is returned (wrapped) when another node answered with an
 	// error that is not a routing error; the request's outcome is unknown.
 	ErrRemote = errors.New("route: remote node failed")
+	// ErrUnknownNode is returned by a drain of a node the meta group does
+	// not know.
+	ErrUnknownNode = errors.New("route: unknown node")
 )

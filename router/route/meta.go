@@ -25,6 +25,9 @@ type MetaGroup interface {
 	Propose(ctx context.Context, cmd *meta.Command) (meta.Result, error)
 	// WaitApplied waits until the replica has applied index.
 	WaitApplied(ctx context.Context, index uint64) error
+	// Barrier waits, at the leader, until everything committed before it
+	// is applied (a *replication.NotLeaderError elsewhere).
+	Barrier(ctx context.Context) error
 	// Leader returns the leader the replica knows of.
 	Leader() replication.Peer
 }
@@ -125,6 +128,39 @@ func (c *MetaClient) Propose(ctx context.Context, cmd *meta.Command) (meta.Resul
 	}
 }
 
+// Sync waits until the local replica has applied every meta command
+// committed before the call, so that a read of State that follows sees
+// them. It costs a barrier at the meta leader (and a round trip to it).
+func (c *MetaClient) Sync(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	err := c.local.Barrier(ctx)
+	var nl *replication.NotLeaderError
+	if !errors.As(err, &nl) {
+		return err
+	}
+	addr := nl.Leader.Addr
+	for tries := 0; addr != "" && tries < 3; tries++ {
+		cl, err := c.conns.Meta(addr)
+		if err != nil {
+			return err
+		}
+		resp, err := cl.Sync(ctx, &nodepb.SyncRequest{})
+		if err != nil {
+			return fmt.Errorf("sync with the meta leader at %s: %w", addr, err)
+		}
+		if e := resp.Error; e != nil && e.Kind != nodepb.RouteError_KIND_UNSPECIFIED {
+			addr = e.LeaderAddr
+			continue
+		}
+		return c.local.WaitApplied(ctx, resp.Index)
+	}
+	return fmt.Errorf("sync with the meta group: %w: no leader", ErrUnavailable)
+}
+
 // remote sends a meta command to the node at addr; hint is the leader's
 // address when that node is not the leader.
 func (c *MetaClient) remote(ctx context.Context, addr string, body []byte) (res meta.Result, index uint64, hint string, err error) {
@@ -149,12 +185,13 @@ type MetaService struct {
 	nodepb.UnimplementedMetaServer
 	local  MetaGroup
 	status func(ctx context.Context) (*nodepb.StatusResponse, error)
+	drain  func(ctx context.Context, node string, undo bool) error
 }
 
 // NewMetaService returns the Meta service over the local meta replica;
-// status builds the Status answer.
-func NewMetaService(local MetaGroup, status func(ctx context.Context) (*nodepb.StatusResponse, error)) *MetaService {
-	return &MetaService{local: local, status: status}
+// status builds the Status answer and drain marks a node draining.
+func NewMetaService(local MetaGroup, status func(ctx context.Context) (*nodepb.StatusResponse, error), drain func(ctx context.Context, node string, undo bool) error) *MetaService {
+	return &MetaService{local: local, status: status, drain: drain}
 }
 
 // Register installs the service on s.
@@ -185,4 +222,27 @@ func (v *MetaService) Propose(ctx context.Context, req *nodepb.MetaProposeReques
 // Status reports the cluster as this node sees it.
 func (v *MetaService) Status(ctx context.Context, _ *nodepb.StatusRequest) (*nodepb.StatusResponse, error) {
 	return v.status(ctx)
+}
+
+// Drain marks a node draining (or not).
+func (v *MetaService) Drain(ctx context.Context, req *nodepb.DrainRequest) (*nodepb.DrainResponse, error) {
+	if err := v.drain(ctx, req.NodeId, req.Undo); err != nil {
+		if errors.Is(err, ErrUnknownNode) {
+			return nil, status.Error(codes.NotFound, err.Error())
+		}
+		return nil, grpcErr(err)
+	}
+	return &nodepb.DrainResponse{}, nil
+}
+
+// Sync answers, at the leader, with an index covering every committed
+// meta command.
+func (v *MetaService) Sync(ctx context.Context, _ *nodepb.SyncRequest) (*nodepb.SyncResponse, error) {
+	if err := v.local.Barrier(ctx); err != nil {
+		if re := asRoute(err); re != nil {
+			return &nodepb.SyncResponse{Error: re}, nil
+		}
+		return nil, grpcErr(err)
+	}
+	return &nodepb.SyncResponse{Index: v.local.State().Index}, nil
 }

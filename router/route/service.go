@@ -39,17 +39,20 @@ func NotLeader(leader replication.Peer) *nodepb.RouteError {
 
 var errNoGroup = &nodepb.RouteError{Kind: nodepb.RouteError_GROUP_NOT_FOUND}
 
-// grpcErr turns a local error into a gRPC status. A stopped replica is
-// ABORTED, not UNAVAILABLE: raft may stop after committing an entry whose
-// future it never answers, so the outcome is unknown and the sender must
-// not retry elsewhere. Anything else is UNKNOWN.
+// grpcErr turns a local error into a gRPC status. A stopped replica and a
+// leader that lost its leadership are ABORTED, not UNAVAILABLE: raft may
+// stop or step down after committing an entry whose future it never
+// answers, so the outcome is unknown. The sender retries it elsewhere only
+// because every write it sends carries a request ID, which the group's state
+// machine applies once (a retry gets the first result); it never treats
+// ABORTED as "not applied". Anything else is UNKNOWN.
 func grpcErr(err error) error {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return status.Error(codes.Canceled, err.Error())
 	case errors.Is(err, context.DeadlineExceeded):
 		return status.Error(codes.DeadlineExceeded, err.Error())
-	case errors.Is(err, replication.ErrStopped):
+	case errors.Is(err, replication.ErrStopped), errors.Is(err, replication.ErrLeadershipLost):
 		return status.Error(codes.Aborted, err.Error())
 	}
 	return status.Error(codes.Unknown, err.Error())

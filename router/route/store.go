@@ -3,6 +3,7 @@ package route
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -31,13 +32,20 @@ type Config struct {
 	// RequestTimeout bounds the retries of a request whose context has no
 	// deadline.
 	RequestTimeout time.Duration
+	// AttemptTimeout bounds one attempt of a write at a node (within the
+	// request's deadline), so that a leader that died with the request
+	// does not take the whole deadline: the write is retried elsewhere.
+	AttemptTimeout time.Duration
+	// Rand is the source of request IDs; nil means crypto/rand.
+	Rand io.Reader
 	// Logger receives routing logs; nil discards them.
 	Logger *slog.Logger
 }
 
-// DefaultConfig returns the defaults: 2 s staleness, 10 s per request.
+// DefaultConfig returns the defaults: 2 s staleness, 10 s per request, 2 s
+// per attempt of a write.
 func DefaultConfig() Config {
-	return Config{MaxStaleness: 2 * time.Second, RequestTimeout: 10 * time.Second}
+	return Config{MaxStaleness: 2 * time.Second, RequestTimeout: 10 * time.Second, AttemptTimeout: 2 * time.Second}
 }
 
 // Validate reports the first problem with c, or nil.
@@ -49,6 +57,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("route: Config.MaxStaleness %v is not positive", c.MaxStaleness)
 	case c.RequestTimeout <= 0:
 		return fmt.Errorf("route: Config.RequestTimeout %v is not positive", c.RequestTimeout)
+	case c.AttemptTimeout <= 0:
+		return fmt.Errorf("route: Config.AttemptTimeout %v is not positive", c.AttemptTimeout)
 	}
 	return nil
 }
@@ -92,6 +102,9 @@ func NewStore(cfg Config, ring Ring, groups Groups, conns *Conns, db *badger.DB)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Store{cfg: cfg, ring: ring, groups: groups, conns: conns, db: db, log: log.With("component", "route"), ctx: ctx, cancel: cancel}, nil
 }
@@ -105,8 +118,10 @@ func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc)
 }
 
 // attempt is one try of a request at node (this node or another) for
-// group. It returns retry=true when the request was certainly not served
-// there, with the leader hint the replica gave (empty when none).
+// group. It returns retry=true when the request may be tried again: it was
+// certainly not served there, or it is a write with a request ID whose
+// outcome is unknown (see Propose); hint is the leader the replica named
+// (empty when none).
 type attempt func(ctx context.Context, st *meta.State, group uint64, node string) (hint string, retry bool, err error)
 
 // pick chooses the node to try for r: the leader hint, else the leader this
@@ -176,14 +191,23 @@ func (s *Store) atLeader(ctx context.Context, pos []byte, try attempt) error {
 	}
 }
 
-// remoteErr classifies the error of a call to another node: a refused
-// connection is retried elsewhere, anything else leaves the outcome unknown.
-func remoteErr(ctx context.Context, node string, err error) (retry bool, out error) {
+// remoteErr classifies the error of a call to another node. A refused
+// connection (UNAVAILABLE) is retried elsewhere. ABORTED (the replica
+// stopped or lost its leadership) and DEADLINE_EXCEEDED (of an attempt,
+// while the request goes on) leave the outcome unknown: they are retried
+// when unknownOK, that is for reads, which change nothing, and for writes
+// with a request ID (see Propose). Anything else is returned, the outcome
+// unknown.
+func remoteErr(ctx context.Context, node string, err error, unknownOK bool) (retry bool, out error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	if st, ok := status.FromError(err); ok && st.Code() == codes.Unavailable {
+	st, ok := status.FromError(err)
+	switch {
+	case ok && st.Code() == codes.Unavailable:
 		return true, fmt.Errorf("node %s: %w: %w", node, ErrUnavailable, err)
+	case ok && unknownOK && (st.Code() == codes.Aborted || st.Code() == codes.DeadlineExceeded):
+		return true, fmt.Errorf("node %s: %w: %w", node, ErrRemote, err)
 	}
 	return false, fmt.Errorf("node %s: %w: %w", node, ErrRemote, err)
 }
@@ -196,11 +220,18 @@ func routeErr(group uint64, node string, e *nodepb.RouteError) (hint string, ret
 	return e.LeaderId, true, fmt.Errorf("group %d at node %s: %s: %w", group, node, e.Kind, ErrUnavailable)
 }
 
-// localErr interprets an error of a local group.
-func localErr(err error) (hint string, retry bool, out error) {
+// localErr interprets an error of a local group. A replica that is not the
+// leader names the one to try at once. An unknown outcome (leadership lost,
+// the replica stopped, the attempt's deadline while the request goes on) is
+// retried when unknownOK, as in remoteErr.
+func localErr(ctx context.Context, err error, unknownOK bool) (hint string, retry bool, out error) {
 	var nl *replication.NotLeaderError
 	if errors.As(err, &nl) {
 		return nl.Leader.ID, true, err
+	}
+	if err != nil && unknownOK && ctx.Err() == nil && (errors.Is(err, replication.ErrLeadershipLost) ||
+		errors.Is(err, replication.ErrStopped) || errors.Is(err, context.DeadlineExceeded)) {
+		return "", true, err
 	}
 	return "", false, err
 }
@@ -214,26 +245,51 @@ func (s *Store) client(st *meta.State, node string) (nodepb.DataClient, error) {
 	return s.conns.Data(n.GRPCAddr)
 }
 
+// requestIDSize is the length of the request IDs Propose draws.
+const requestIDSize = 16
+
 // Propose applies cmd at the leader of the group owning cmd.Key.
+//
+// It gives the command a request ID when it has none (on a copy: cmd is not
+// changed), so that it may retry, on another node after a backoff, an
+// attempt whose outcome is unknown: the group's state machine applies an ID
+// once and answers a retry with the first application's result. Each
+// attempt gets AttemptTimeout within the request's deadline. Unknown
+// outcomes are retried only within half of partition.DedupRetention of the
+// first attempt, well inside the time the state machine remembers the ID.
 func (s *Store) Propose(ctx context.Context, cmd *partition.Command) (partition.Result, error) {
+	if len(cmd.ID) == 0 {
+		id := make([]byte, requestIDSize)
+		if _, err := io.ReadFull(s.cfg.Rand, id); err != nil {
+			return partition.Result{}, fmt.Errorf("route: request id: %w", err)
+		}
+		c := *cmd
+		c.ID = id
+		cmd = &c
+	}
+	enc := cmd.Encode(nil)
+	first := time.Now()
 	var res partition.Result
 	err := s.atLeader(ctx, cmd.Key, func(ctx context.Context, st *meta.State, group uint64, node string) (string, bool, error) {
+		unknownOK := time.Since(first) < partition.DedupRetention/2
+		actx, cancel := context.WithTimeout(ctx, s.cfg.AttemptTimeout)
+		defer cancel()
 		if node == s.cfg.NodeID {
 			g := s.groups.Group(group)
 			if g == nil {
 				return "", true, fmt.Errorf("group %d: %w: no replica here", group, ErrUnavailable)
 			}
 			var err error
-			res, err = g.Propose(ctx, cmd)
-			return localErr(err)
+			res, err = g.Propose(actx, cmd)
+			return localErr(ctx, err, unknownOK)
 		}
 		c, err := s.client(st, node)
 		if err != nil {
 			return "", true, err
 		}
-		resp, err := c.Propose(ctx, &nodepb.ProposeRequest{Group: group, Command: cmd.Encode(nil)})
+		resp, err := c.Propose(actx, &nodepb.ProposeRequest{Group: group, Command: enc})
 		if err != nil {
-			retry, err := remoteErr(ctx, node, err)
+			retry, err := remoteErr(ctx, node, err, unknownOK)
 			return "", retry, err
 		}
 		if hint, retry, err := routeErr(group, node, resp.Error); retry {
@@ -280,7 +336,7 @@ func (s *Store) Get(ctx context.Context, table uint64, pos []byte, consistent bo
 			}
 			if consistent {
 				if err := g.ReadBarrier(ctx); err != nil {
-					return localErr(err)
+					return localErr(ctx, err, true)
 				}
 			} else if !fresh(g, s.cfg.MaxStaleness) {
 				return "", true, fmt.Errorf("group %d: %w: local replica is stale", group, ErrUnavailable)
@@ -295,7 +351,7 @@ func (s *Store) Get(ctx context.Context, table uint64, pos []byte, consistent bo
 		}
 		resp, err := c.Get(ctx, &nodepb.GetRequest{Group: group, Table: table, Position: pos, Consistent: consistent, MaxStalenessMs: s.cfg.MaxStaleness.Milliseconds()})
 		if err != nil {
-			retry, err := remoteErr(ctx, node, err)
+			retry, err := remoteErr(ctx, node, err, true)
 			return "", retry, err
 		}
 		if hint, retry, err := routeErr(group, node, resp.Error); retry {
@@ -380,7 +436,7 @@ func (s *Store) rangeOf(ctx context.Context, table uint64, lo, hi []byte, revers
 			}
 			if consistent {
 				if err := g.ReadBarrier(ctx); err != nil {
-					return localErr(err)
+					return localErr(ctx, err, true)
 				}
 			}
 			return "", false, g.StateMachine().Range(table, lo, hi, reverse, deliver)
@@ -393,7 +449,7 @@ func (s *Store) rangeOf(ctx context.Context, table uint64, lo, hi []byte, revers
 		defer cancel()
 		stream, err := c.Range(sctx, &nodepb.RangeRequest{Group: group, Table: table, Start: lo, End: hi, Reverse: reverse, Consistent: consistent, MaxStalenessMs: s.cfg.MaxStaleness.Milliseconds()})
 		if err != nil {
-			retry, err := remoteErr(ctx, node, err)
+			retry, err := remoteErr(ctx, node, err, true)
 			return "", retry, err
 		}
 		for {
@@ -402,7 +458,7 @@ func (s *Store) rangeOf(ctx context.Context, table uint64, lo, hi []byte, revers
 				if errors.Is(err, io.EOF) {
 					return "", false, nil
 				}
-				retry, err := remoteErr(ctx, node, err)
+				retry, err := remoteErr(ctx, node, err, true)
 				return "", retry, err
 			}
 			if hint, retry, err := routeErr(group, node, resp.Error); retry {
@@ -443,7 +499,7 @@ func (s *Store) TableStats(ctx context.Context, table uint64) (count, size int64
 				}
 				resp, err := cl.TableStats(ctx, &nodepb.TableStatsRequest{Group: group, Table: table})
 				if err != nil {
-					retry, err := remoteErr(ctx, node, err)
+					retry, err := remoteErr(ctx, node, err, true)
 					return "", retry, err
 				}
 				if hint, retry, err := routeErr(group, node, resp.Error); retry {
