@@ -8,11 +8,13 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/atolldb/atoll/node/membership"
 	"github.com/atolldb/atoll/partition/keys"
+	"github.com/atolldb/atoll/proto/nodepb"
 	"github.com/atolldb/atoll/replication"
 	"github.com/atolldb/atoll/replication/meta"
 )
@@ -131,6 +133,13 @@ func (n *Node) bootstrapVoters(ctx context.Context) ([]replication.Peer, error) 
 				n.log.Info("joining the existing meta group", "members", len(alive))
 				return nil, nil
 			}
+			if formed := n.clusterFormed(ctx, alive); formed != "" {
+				// A new node among the first by ID of a running cluster
+				// (an empty volume, a pod named atoll-10 sorting before
+				// atoll-2): joining it, never a second meta group.
+				n.log.Info("the cluster exists already: joining its meta group", "answered_by", formed)
+				return nil, nil
+			}
 			n.log.Info("forming the meta group", "voters", peers)
 			return peers, nil
 		}
@@ -151,4 +160,27 @@ func compareStrings(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// clusterFormed asks the other alive members whether a cluster exists
+// already (a member knows a meta leader or a ring) and returns the first
+// that says so, or "". Members still forming do not serve gRPC yet and
+// count as not formed.
+func (n *Node) clusterFormed(ctx context.Context, alive []membership.Member) string {
+	for _, m := range alive {
+		if m.Meta.ID == n.id {
+			continue
+		}
+		mc, err := n.conns.Meta(m.Meta.GRPCAddr)
+		if err != nil {
+			continue
+		}
+		sctx, cancel := context.WithTimeout(ctx, time.Second)
+		st, err := mc.Status(sctx, &nodepb.StatusRequest{})
+		cancel()
+		if err == nil && (st.MetaLeader != "" || len(st.Ranges) > 0) {
+			return m.Meta.ID
+		}
+	}
+	return ""
 }

@@ -262,7 +262,7 @@ func (c *controller) waitReady(ctx context.Context) error {
 
 // status reports the cluster as this node sees it (the Meta service's
 // Status).
-func (n *Node) status(context.Context) (*nodepb.StatusResponse, error) {
+func (n *Node) status(ctx context.Context) (*nodepb.StatusResponse, error) {
 	st := n.meta.State()
 	resp := &nodepb.StatusResponse{NodeId: n.id, MetaLeader: n.meta.Leader().ID}
 	gossip := map[string]membership.Member{}
@@ -274,6 +274,8 @@ func (n *Node) status(context.Context) (*nodepb.StatusResponse, error) {
 		rs := &nodepb.RangeStatus{Group: r.Group, Start: r.Start, End: r.End, Epoch: r.Epoch, Replicas: r.Voters}
 		if g := n.groups.Group(r.Group); g != nil {
 			rs.Leader = g.Leader().ID
+		} else {
+			rs.Leader = n.remoteLeader(ctx, st, r)
 		}
 		for _, id := range r.Voters {
 			replicas[id]++
@@ -300,4 +302,26 @@ func (n *Node) status(context.Context) (*nodepb.StatusResponse, error) {
 		})
 	}
 	return resp, nil
+}
+
+// remoteLeader asks r's replicas on other nodes which node leads r; ""
+// when none answers.
+func (n *Node) remoteLeader(ctx context.Context, st *meta.State, r meta.Range) string {
+	for _, id := range r.Voters {
+		node, ok := st.Nodes[id]
+		if !ok {
+			continue
+		}
+		c, err := n.conns.Data(node.GRPCAddr)
+		if err != nil {
+			continue
+		}
+		rctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+		resp, err := c.Replica(rctx, &nodepb.ReplicaRequest{Group: r.Group})
+		cancel()
+		if err == nil && resp.Error == nil && resp.LeaderId != "" {
+			return resp.LeaderId
+		}
+	}
+	return ""
 }

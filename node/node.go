@@ -49,7 +49,6 @@ type Node struct {
 	tables  *catalog.Replicated
 	// metaClient proposes meta commands at the meta leader.
 	metaClient *route.MetaClient
-	api        *router.API
 
 	grpcLn   net.Listener
 	grpcAddr string // advertised
@@ -61,6 +60,8 @@ type Node struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // controller, gRPC serve, join
 
+	// apiSrv serves the DynamoDB API once Start built it.
+	apiSrv  atomic.Pointer[router.Server]
 	ready   atomic.Bool
 	started atomic.Bool    // Start handed the listener to the HTTP server
 	serve   sync.WaitGroup // the HTTP serve goroutine
@@ -175,8 +176,22 @@ func (n *Node) open() error {
 		}
 		w.Write([]byte("ready\n"))
 	})
+	mux.HandleFunc("/", n.serveAPI)
 	n.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(n.log.Handler(), slog.LevelWarn)}
 	return nil
+}
+
+// serveAPI serves the DynamoDB API once the node is ready, and a 503
+// before (the SDKs retry it).
+func (n *Node) serveAPI(w http.ResponseWriter, r *http.Request) {
+	srv := n.apiSrv.Load()
+	if srv == nil || !n.ready.Load() {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"__type":"com.amazonaws.dynamodb.v20120810#ServiceUnavailable","message":"The node has not joined its cluster yet"}`))
+		return
+	}
+	srv.ServeHTTP(w, r)
 }
 
 // groupsErr returns the first fatal error of a local group, or nil.
@@ -229,11 +244,21 @@ func (n *Node) GossipAddr() string { return n.members.LocalNode().Addr }
 // ID returns the node's ID.
 func (n *Node) ID() string { return n.id }
 
-// Start joins the cluster, opens the meta group (forming it with the first
-// BootstrapExpect nodes when it does not exist yet), waits until the ring
-// exists and every group placed on this node has a leader (or ctx ends),
-// then serves the API in the background until Close.
+// Start serves /healthz at once, joins the cluster, opens the meta group
+// (forming it with the first BootstrapExpect nodes when it does not exist
+// yet) and waits until the ring exists and every group placed on this node
+// has a leader (or ctx ends); from then on /readyz answers ready and the
+// DynamoDB API is served (503 before), until Close.
 func (n *Node) Start(ctx context.Context) error {
+	// /healthz answers from now on; /readyz and the API once ready.
+	n.started.Store(true)
+	n.serve.Add(1)
+	go func() {
+		defer n.serve.Done()
+		if err := n.http.Serve(n.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.log.Error("API server stopped", "err", err)
+		}
+	}()
 	if len(n.cfg.Join) > 0 {
 		if err := n.members.Join(ctx, n.cfg.Join); err != nil {
 			return fmt.Errorf("join %v: %w", n.cfg.Join, err)
@@ -274,14 +299,6 @@ func (n *Node) Start(ctx context.Context) error {
 	if err := ctl.waitReady(ctx); err != nil {
 		return err
 	}
-	n.started.Store(true)
-	n.serve.Add(1)
-	go func() {
-		defer n.serve.Done()
-		if err := n.http.Serve(n.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			n.log.Error("API server stopped", "err", err)
-		}
-	}()
 	n.ready.Store(true)
 	n.log.Info("serving the DynamoDB API", "addr", n.ln.Addr().String(), "grpc", n.grpcAddr, "data_dir", n.dataDirForLog())
 	return nil
@@ -303,9 +320,7 @@ func (n *Node) startAPI() error {
 		return err
 	}
 	api.Register(srv)
-	n.api = api
-	mux := n.http.Handler.(*http.ServeMux)
-	mux.Handle("/", srv)
+	n.apiSrv.Store(srv)
 	return nil
 }
 

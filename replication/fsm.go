@@ -16,7 +16,8 @@ import (
 // entryHeader is the length of the HLC timestamp that prefixes every
 // command in the raft log: [8-byte big-endian HLC timestamp][encoded
 // partition.Command]. The leader stamps it when proposing; apply never
-// reads a clock.
+// reads a clock. An entry of the timestamp alone is a read fence: it
+// changes nothing and is not handed to the state machine.
 const entryHeader = 8
 
 // encodeEntry returns the raft log data of cmd stamped with ts.
@@ -92,6 +93,11 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 	var newest uint64
 	for i, l := range logs {
 		if l.Type != raft.LogCommand {
+			continue
+		}
+		if len(l.Data) == entryHeader {
+			// A read fence (Group.fence): nothing to apply; it only moves
+			// through past the no-op and barrier entries before it.
 			continue
 		}
 		if len(l.Data) < entryHeader {

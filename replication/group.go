@@ -57,8 +57,16 @@ type Group struct {
 	shutOnce  sync.Once
 	shutErr   error
 
-	// barrierTerm is the term in which ReadBarrier last ran a raft barrier.
+	// barrierTerm is the term in which ReadBarrier last ran its fence.
 	barrierTerm atomic.Uint64
+
+	verifyMu sync.Mutex
+	// verifyWaiting are the reads waiting for the next VerifyLeader round;
+	// guarded by verifyMu.
+	verifyWaiting []chan error
+	// verifyRunning is set while a goroutine runs rounds; guarded by
+	// verifyMu.
+	verifyRunning bool
 
 	// futures waits on raft futures; Shutdown closes it.
 	futures Futures

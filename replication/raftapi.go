@@ -53,6 +53,24 @@ func (f *Futures) Wait(ctx context.Context, future raft.Future) error {
 	}
 }
 
+// Go runs fn on a goroutine that Close waits for, unless Close was called
+// (then it returns false and does not run fn). fn must end once raft has
+// shut down.
+func (f *Futures) Go(fn func()) bool {
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return false
+	}
+	f.wg.Add(1)
+	f.mu.Unlock()
+	go func() {
+		defer f.wg.Done()
+		fn()
+	}()
+	return true
+}
+
 // Close refuses further waits and waits for the goroutines of earlier ones.
 // Call it after raft.Shutdown, which answers the futures raft accepted. One
 // exception is raft's (hashicorp/raft#498): an entry committed but not yet

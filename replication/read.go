@@ -2,6 +2,7 @@ package replication
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -12,13 +13,16 @@ import (
 // called. It works at the leader only (a *NotLeaderError elsewhere), without
 // leases:
 //
-//  1. once per term, a raft barrier, so that the entries of earlier terms
-//     are committed and applied here;
+//  1. once per term, a fence entry through the log, so that the entries of
+//     earlier terms are committed and applied here;
 //  2. the commit index, noted now;
-//  3. a VerifyLeader round: a majority still follows this leader, so no
-//     other leader can have committed anything the index misses;
-//  4. wait until the state machine has applied up to the noted index (a
-//     raft barrier when a trailing no-op or barrier entry hides it).
+//  3. a VerifyLeader round, shared by the reads that noted their index
+//     before it started: a majority still follows this leader, so no other
+//     leader can have committed anything the index misses;
+//  4. wait until the FSM has been handed every entry up to the noted index.
+//     Raft never hands it no-op or barrier entries, so when such an entry
+//     ends the log a fence entry (which the FSM sees) settles it; reads
+//     that follow then find the FSM current.
 func (g *Group) ReadBarrier(ctx context.Context) error {
 	if err := g.fsm.failure(); err != nil {
 		return err
@@ -27,24 +31,24 @@ func (g *Group) ReadBarrier(ctx context.Context) error {
 		return g.notLeader()
 	}
 	if term := g.raft.CurrentTerm(); g.barrierTerm.Load() != term {
-		if err := g.barrier(ctx); err != nil {
+		if err := g.fence(ctx); err != nil {
 			return err
 		}
 		g.barrierTerm.Store(term)
 	}
 	index := g.raft.CommitIndex()
-	if err := g.wait(ctx, g.raft.VerifyLeader()); err != nil {
+	if err := g.verifyLeader(ctx); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return g.readErr(err)
 	}
 	// Entries committed by now are usually handed to the FSM within
-	// moments; poll briefly, then let a barrier settle it.
+	// moments; poll briefly, then let a fence settle it.
 	deadline := time.Now().Add(2 * time.Millisecond)
 	for g.fsm.through.Load() < index {
 		if time.Now().After(deadline) {
-			return g.barrier(ctx)
+			return g.fence(ctx)
 		}
 		select {
 		case <-ctx.Done():
@@ -55,19 +59,69 @@ func (g *Group) ReadBarrier(ctx context.Context) error {
 	return nil
 }
 
-// barrier waits until every entry before a new barrier entry is applied.
-func (g *Group) barrier(ctx context.Context) error {
+// fence appends a read fence (an entry of a timestamp alone, which the FSM
+// sees and skips) and waits until it is applied: every entry before it is
+// applied too, and the FSM's position has passed any trailing no-op or
+// barrier entry.
+func (g *Group) fence(ctx context.Context) error {
 	timeout, err := timeoutOf(ctx)
 	if err != nil {
 		return err
 	}
-	if err := g.wait(ctx, g.raft.Barrier(timeout)); err != nil {
+	entry := binary.BigEndian.AppendUint64(make([]byte, 0, entryHeader), g.clock.Now())
+	if err := g.wait(ctx, g.raft.Apply(entry, timeout)); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("read barrier: %w", g.readErr(err))
+		return fmt.Errorf("read fence: %w", g.readErr(err))
 	}
 	return nil
+}
+
+// verifyLeader joins the next VerifyLeader round. A round starts only after
+// every read waiting for it has noted its commit index, so its confirmation
+// covers them all; concurrent reads share one round of heartbeats.
+func (g *Group) verifyLeader(ctx context.Context) error {
+	done := make(chan error, 1)
+	g.verifyMu.Lock()
+	g.verifyWaiting = append(g.verifyWaiting, done)
+	start := !g.verifyRunning
+	g.verifyRunning = true
+	g.verifyMu.Unlock()
+	if start && !g.futures.Go(g.runVerify) {
+		g.verifyMu.Lock()
+		batch := g.verifyWaiting
+		g.verifyWaiting, g.verifyRunning = nil, false
+		g.verifyMu.Unlock()
+		for _, ch := range batch {
+			ch <- ErrStopped
+		}
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// runVerify runs VerifyLeader rounds while reads wait for one.
+func (g *Group) runVerify() {
+	for {
+		g.verifyMu.Lock()
+		batch := g.verifyWaiting
+		g.verifyWaiting = nil
+		if len(batch) == 0 {
+			g.verifyRunning = false
+			g.verifyMu.Unlock()
+			return
+		}
+		g.verifyMu.Unlock()
+		err := g.raft.VerifyLeader().Error()
+		for _, done := range batch {
+			done <- err
+		}
+	}
 }
 
 // readErr maps a raft error of a read barrier: a leadership lost or being

@@ -14,8 +14,9 @@
 //	ring        the ranges of the ring: group, bounds, epoch, leader and
 //	            replicas of each
 //	tables      every table with its status, item count and key schema
-//	drain NODE  move every replica off NODE (not supported by the server
-//	            yet: exits 2)
+//	drain NODE  mark NODE draining: placement moves its replicas and
+//	            leaders to other nodes (exits 2 against a server without
+//	            the Drain RPC)
 //
 // Flags may come before or after the command (atollctl status -o json):
 //

@@ -57,6 +57,10 @@ type Config struct {
 	// context has no deadline.
 	StreamTimeout time.Duration
 
+	// ReconnectInterval is how often this node tries to join the members
+	// it reports dead, so that gossip heals after a network partition.
+	ReconnectInterval time.Duration
+
 	// JoinBackoffMin is the wait after the first failed Join attempt; each
 	// further failure doubles it up to JoinBackoffMax.
 	JoinBackoffMin time.Duration
@@ -86,6 +90,10 @@ func DefaultConfig() Config {
 		StreamTimeout:    lan.TCPTimeout,
 		JoinBackoffMin:   200 * time.Millisecond,
 		JoinBackoffMax:   5 * time.Second,
+		// Well below the default dead-node timeout (5 minutes), so a
+		// partitioned node is seen alive again long before its replicas
+		// would be moved.
+		ReconnectInterval: 10 * time.Second,
 	}
 }
 
@@ -102,6 +110,7 @@ func TestConfig() Config {
 	c.SuspicionMult = 3
 	c.PushPullInterval = time.Second
 	c.StreamTimeout = time.Second
+	c.ReconnectInterval = 500 * time.Millisecond
 	c.JoinBackoffMin = 20 * time.Millisecond
 	c.JoinBackoffMax = 200 * time.Millisecond
 	return c
@@ -153,6 +162,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("membership: PushPullInterval %v is not positive", c.PushPullInterval)
 	case c.StreamTimeout <= 0:
 		return fmt.Errorf("membership: StreamTimeout %v is not positive", c.StreamTimeout)
+	case c.ReconnectInterval <= 0:
+		return fmt.Errorf("membership: ReconnectInterval %v is not positive", c.ReconnectInterval)
 	case c.JoinBackoffMin <= 0:
 		return fmt.Errorf("membership: JoinBackoffMin %v is not positive", c.JoinBackoffMin)
 	case c.JoinBackoffMax < c.JoinBackoffMin:

@@ -75,6 +75,8 @@ type Membership struct {
 	lifeMu sync.Mutex
 	closed bool
 	calls  sync.WaitGroup
+	// loops is the reconnect goroutine; Close waits for it.
+	loops sync.WaitGroup
 }
 
 // New validates cfg, binds the gossip listeners and starts memberlist with
@@ -126,14 +128,51 @@ func New(cfg Config) (*Membership, error) {
 	if err != nil {
 		return nil, fmt.Errorf("membership: start memberlist on %s: %w", cfg.BindAddr, err)
 	}
-	return &Membership{
+	m := &Membership{
 		cfg:      cfg,
 		logger:   logger,
 		list:     list,
 		roster:   r,
 		delegate: d,
 		closing:  make(chan struct{}),
-	}, nil
+	}
+	m.loops.Add(1)
+	go m.reconnect()
+	return m, nil
+}
+
+// reconnect tries, every Config.ReconnectInterval, to join the members it
+// reports dead. memberlist never probes a dead member again, so after a
+// network partition heals the two sides would otherwise keep seeing each
+// other dead; a join exchanges state, the member refutes its death and
+// becomes alive again on both sides. Members that left are not contacted.
+func (m *Membership) reconnect() {
+	defer m.loops.Done()
+	tick := time.NewTicker(m.cfg.ReconnectInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-m.closing:
+			return
+		case <-tick.C:
+		}
+		var addrs []string
+		for _, mem := range m.roster.members() {
+			if mem.State == StateDead && mem.Meta.ID != m.cfg.NodeID && mem.Addr != "" {
+				addrs = append(addrs, mem.Addr)
+			}
+		}
+		if len(addrs) == 0 || !m.enter() {
+			continue
+		}
+		n, err := m.list.Join(addrs)
+		m.exit()
+		if n > 0 {
+			m.logger.Info("reconnected to members reported dead", slog.Any("addrs", addrs), slog.Int("reached", n))
+		} else {
+			m.logger.Debug("reconnect to dead members failed", slog.Any("addrs", addrs), slog.Any("error", err))
+		}
+	}
 }
 
 // Join contacts the seed gossip addresses (host:port) and merges this node
@@ -158,11 +197,14 @@ func (m *Membership) Join(ctx context.Context, addrs []string) error {
 		}
 		n, err := m.list.Join(addrs)
 		m.exit()
-		if n > 0 {
+		if n > 0 && m.list.NumMembers() > 1 {
 			m.logger.Info("joined cluster", slog.Int("seeds_reached", n), slog.Int("attempt", attempt))
 			return nil
 		}
-		if err == nil { // no seed resolved to an address
+		switch {
+		case n > 0: // the seeds reached were this node itself
+			err = errors.New("reached no node but this one")
+		case err == nil: // no seed resolved to an address
 			err = errors.New("no seed reached")
 		}
 		level := slog.LevelDebug
@@ -283,6 +325,7 @@ func (m *Membership) Close() error {
 	close(m.closing)
 	m.lifeMu.Unlock()
 
+	m.loops.Wait()
 	m.calls.Wait()
 	err := m.list.Shutdown()
 	m.roster.stop()

@@ -423,3 +423,36 @@ func TestClose(t *testing.T) {
 		t.Errorf("Members after Close = %v, want [a]", got)
 	}
 }
+
+// Regression: memberlist never probes a member it declared dead, so after a
+// network partition healed both sides kept seeing each other dead. The
+// reconnect loop joins dead members again. Here b comes back at its address
+// without joining anyone (as a partitioned node that never restarted would
+// not): only a's reconnect can bring the two together.
+func TestReconnectToDeadMembers(t *testing.T) {
+	a := newNode(t, "a", nil)
+	b := newNode(t, "b", nil)
+	bAddr := gossipAddr(b)
+	join(t, b, gossipAddr(a))
+	eventually(t, convergeTimeout, wantState(a, "b", StateAlive))
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, convergeTimeout, wantState(a, "b", StateDead))
+
+	b2 := newNode(t, "b", func(cfg *Config) { cfg.BindAddr = bAddr })
+	eventually(t, convergeTimeout, wantState(a, "b", StateAlive))
+	eventually(t, convergeTimeout, wantState(b2, "a", StateAlive))
+}
+
+// Join succeeds only once another node was reached: a seed list holding
+// only this node's own address (as a Kubernetes pod's seed list includes
+// itself) is not a cluster.
+func TestJoinSelfOnlyIsNotJoined(t *testing.T) {
+	a := newNode(t, "a", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if err := a.Join(ctx, []string{gossipAddr(a)}); err == nil {
+		t.Fatal("Join(own address) = nil, want an error: no other node was reached")
+	}
+}
