@@ -28,6 +28,10 @@ var (
 	// snapshot restore was cut short: its data is incomplete, and the
 	// replica must be removed and re-added.
 	ErrRestoreInterrupted = errors.New("replication: snapshot restore was interrupted")
+	// ErrKeyNotInGroup is returned by Propose for a command whose key lies
+	// outside the group's range (a router with a stale ring); nothing was
+	// applied.
+	ErrKeyNotInGroup = errors.New("replication: key not in the group's range")
 	// ErrGroupExists is returned by StartGroup for a group already running.
 	ErrGroupExists = errors.New("replication: group already running")
 )

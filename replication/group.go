@@ -143,6 +143,9 @@ func (g *Group) Propose(ctx context.Context, cmd *partition.Command) (partition.
 	if !g.IsLeader() {
 		return partition.Result{}, g.notLeader()
 	}
+	if !g.span.contains(cmd.Key) {
+		return partition.Result{}, fmt.Errorf("group %d: %w", g.id, ErrKeyNotInGroup)
+	}
 	timeout, err := timeoutOf(ctx)
 	if err != nil {
 		return partition.Result{}, err

@@ -71,16 +71,30 @@ func (f *Futures) Go(fn func()) bool {
 	return true
 }
 
+// closeWait bounds how long Close waits for goroutines blocked on futures.
+const closeWait = 5 * time.Second
+
 // Close refuses further waits and waits for the goroutines of earlier ones.
-// Call it after raft.Shutdown, which answers the futures raft accepted. One
-// exception is raft's (hashicorp/raft#498): an entry committed but not yet
-// handed to the FSM when raft shuts down never has its future answered, and
-// Close then blocks. It is idempotent.
+// Call it after raft.Shutdown, which answers the futures raft accepted, with
+// an exception (hashicorp/raft#498 and its like): a future raft took in
+// but had not started on when it shut down — an entry committed but not
+// yet handed to the FSM, a VerifyLeader request still queued — is never
+// answered. Close therefore waits at most closeWait; the goroutines still
+// blocked on such futures are left behind (they hold nothing but the
+// future). It is idempotent.
 func (f *Futures) Close() {
 	f.mu.Lock()
 	f.closed = true
 	f.mu.Unlock()
-	f.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		f.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(closeWait):
+	}
 }
 
 // EnqueueTimeout returns the timeout to pass to raft's Apply, Barrier and

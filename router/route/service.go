@@ -65,6 +65,9 @@ func asRoute(err error) *nodepb.RouteError {
 	if errors.As(err, &nl) {
 		return NotLeader(nl.Leader)
 	}
+	if errors.Is(err, replication.ErrKeyNotInGroup) {
+		return &nodepb.RouteError{Kind: nodepb.RouteError_KEY_NOT_IN_GROUP}
+	}
 	return nil
 }
 

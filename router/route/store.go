@@ -229,6 +229,9 @@ func localErr(ctx context.Context, err error, unknownOK bool) (hint string, retr
 	if errors.As(err, &nl) {
 		return nl.Leader.ID, true, err
 	}
+	if errors.Is(err, replication.ErrKeyNotInGroup) {
+		return "", true, err // the ring changed: route again
+	}
 	if err != nil && unknownOK && ctx.Err() == nil && (errors.Is(err, replication.ErrLeadershipLost) ||
 		errors.Is(err, replication.ErrStopped) || errors.Is(err, context.DeadlineExceeded)) {
 		return "", true, err
