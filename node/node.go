@@ -299,6 +299,15 @@ func (n *Node) Start(ctx context.Context) error {
 	if err := ctl.waitReady(ctx); err != nil {
 		return err
 	}
+	if n.meta.State().Nodes[n.id].Draining {
+		// A drain lasts for the process it was meant for (a Kubernetes
+		// preStop hook drains a pod about to stop): a node that starts
+		// takes replicas and leaders again.
+		if err := n.drain(ctx, n.id, true); err != nil {
+			return fmt.Errorf("clear this node's draining mark: %w", err)
+		}
+		n.log.Info("cleared this node's draining mark")
+	}
 	n.ready.Store(true)
 	n.log.Info("serving the DynamoDB API", "addr", n.ln.Addr().String(), "grpc", n.grpcAddr, "data_dir", n.dataDirForLog())
 	return nil

@@ -261,3 +261,43 @@ func TestClusterDrain(t *testing.T) {
 	// The drained node still serves requests by forwarding them.
 	c.checkKeys(3, "tbl", 50)
 }
+
+// A drain lasts for the process it was meant for: a node that starts again
+// clears its own draining mark.
+func TestRestartClearsDraining(t *testing.T) {
+	cfg := testConfig(0, 1, "")
+	cfg.InMemory = false
+	cfg.DataDir = t.TempDir()
+	start := func() *Node {
+		n, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		if err := n.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	stop := func(n *Node) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := n.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := start()
+	if err := n.drain(t.Context(), n.ID(), false); err != nil {
+		t.Fatal(err)
+	}
+	if !n.meta.State().Nodes[n.ID()].Draining {
+		t.Fatal("drain did not mark the node")
+	}
+	stop(n)
+	n = start()
+	defer stop(n)
+	if n.meta.State().Nodes[n.ID()].Draining {
+		t.Error("a restarted node is still draining")
+	}
+}

@@ -19,6 +19,7 @@ import (
 type cli struct {
 	addr    string        // gRPC address of the node asked
 	timeout time.Duration // deadline of each request
+	wait    time.Duration // drain: how long to wait for the node's leaders to move
 	json    bool          // print JSON instead of text
 	out     io.Writer
 }

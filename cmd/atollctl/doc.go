@@ -15,8 +15,11 @@
 //	            replicas of each
 //	tables      every table with its status, item count and key schema
 //	drain NODE  mark NODE draining: placement moves its replicas and
-//	            leaders to other nodes (exits 2 against a server without
-//	            the Drain RPC)
+//	            leaders to other nodes; with --wait D, wait up to D until
+//	            it leads no range (exits 2 against a server without the
+//	            Drain RPC)
+//	undrain NODE
+//	            clear the mark (a node clears its own when it starts)
 //
 // Flags may come before or after the command (atollctl status -o json):
 //
@@ -24,6 +27,7 @@
 //	           $ATOLL_ADDR when set)
 //	--timeout  deadline of each request (default 5s)
 //	-o         output format: text (default) or json
+//	--wait     drain: how long to wait for the node's leaders to move
 //
 // With -o json, status prints one JSON object, ring a list of ranges
 // {group, start, end, epoch, replicas, leader} with the ring positions as hex

@@ -74,7 +74,7 @@ func execute(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		return usageErrorf("usage: atollctl %s %s", cmd.name, strings.Join(cmd.args, " "))
 	}
-	c := &cli{addr: o.addr, timeout: o.timeout, json: o.output == "json", out: stdout}
+	c := &cli{addr: o.addr, timeout: o.timeout, wait: o.wait, json: o.output == "json", out: stdout}
 	return cmd.run(ctx, c, o.args)
 }
 
@@ -83,6 +83,7 @@ type options struct {
 	addr    string
 	timeout time.Duration
 	output  string // text or json
+	wait    time.Duration
 	command string
 	args    []string
 }
@@ -100,6 +101,7 @@ func parse(args []string, getenv func(string) string) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", o.timeout, "deadline of each request")
 	fs.StringVar(&o.output, "o", o.output, "output format: text or json")
 	fs.StringVar(&o.output, "output", o.output, "output format: text or json")
+	fs.DurationVar(&o.wait, "wait", o.wait, "drain: wait up to this long until the node leads no range")
 
 	var positional []string
 	for rest := args; ; {
@@ -129,6 +131,8 @@ func parse(args []string, getenv func(string) string) (options, error) {
 		return o, usageErrorf("timeout %v: want a positive duration", o.timeout)
 	case o.addr == "":
 		return o, usageErrorf("empty --addr")
+	case o.wait < 0:
+		return o, usageErrorf("wait %v: want a duration of zero or more", o.wait)
 	}
 	o.command, o.args = positional[0], positional[1:]
 	return o, nil
@@ -149,7 +153,8 @@ func commands() []command {
 		{name: "status", summary: "the answering node, the meta leader, the nodes and totals", run: runStatus},
 		{name: "ring", summary: "the ranges of the ring with their groups, leaders and replicas", run: runRing},
 		{name: "tables", summary: "every table with its status, item count and key schema", run: runTables},
-		{name: "drain", args: []string{"NODE"}, summary: "move every replica off NODE (not supported by the server yet)", run: runDrain},
+		{name: "drain", args: []string{"NODE"}, summary: "move NODE's replicas and leaders to other nodes (--wait: until it leads no range)", run: runDrain},
+		{name: "undrain", args: []string{"NODE"}, summary: "let NODE hold replicas and leaders again", run: runUndrain},
 	}
 }
 
