@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/atolldb/atoll/partition"
 	"github.com/atolldb/atoll/partition/expr"
 	"github.com/atolldb/atoll/partition/value"
+	"github.com/atolldb/atoll/router/capacity"
 	"github.com/atolldb/atoll/router/catalog"
 )
 
@@ -72,11 +74,18 @@ type APIConfig struct {
 	Rand io.Reader
 	// Logger receives handler logs; nil discards them.
 	Logger *slog.Logger
+	// Capacity configures the admission of reads and writes (capacity.Config:
+	// burst, on-demand limits, Disabled); its clock defaults to Now. The
+	// buckets are this router's own: a cluster of N nodes admits up to N
+	// times a table's rate.
+	Capacity capacity.Config
 }
 
-// DefaultAPIConfig returns the defaults: us-east-1, account 000000000000.
+// DefaultAPIConfig returns the defaults: us-east-1, account 000000000000,
+// DynamoDB's capacity figures enforced.
 func DefaultAPIConfig() APIConfig {
-	return APIConfig{Region: "us-east-1", AccountID: "000000000000", Expressions: expr.DefaultConfig()}
+	return APIConfig{Region: "us-east-1", AccountID: "000000000000", Expressions: expr.DefaultConfig(),
+		Capacity: capacity.DefaultConfig()}
 }
 
 // Validate reports the first problem with c, or nil.
@@ -90,19 +99,26 @@ func (c APIConfig) Validate() error {
 	if err := c.Expressions.Validate(); err != nil {
 		return fmt.Errorf("router: APIConfig.Expressions: %w", err)
 	}
+	if err := c.Capacity.Validate(); err != nil {
+		return fmt.Errorf("router: APIConfig.Capacity: %w", err)
+	}
 	return nil
 }
 
 // API implements DynamoDB's operations over a Tables catalog and a Store.
 // Register installs its handlers on a Server. It is safe for concurrent use.
 type API struct {
-	cfg    APIConfig
-	tables Tables
-	store  Store
-	exprs  *expr.Compiler
-	now    func() time.Time
-	rand   io.Reader
-	log    *slog.Logger
+	cfg      APIConfig
+	tables   Tables
+	store    Store
+	exprs    *expr.Compiler
+	capacity *capacity.Limiter
+	now      func() time.Time
+	rand     io.Reader
+	log      *slog.Logger
+	// lastSweep is when the capacity buckets of deleted tables were last
+	// dropped (Unix nanoseconds of now).
+	lastSweep atomic.Int64
 }
 
 // NewAPI returns the operation handlers over tables and store.
@@ -121,6 +137,14 @@ func NewAPI(cfg APIConfig, tables Tables, store Store) (*API, error) {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	ccfg := cfg.Capacity
+	if ccfg.Now == nil {
+		ccfg.Now = a.now
+	}
+	if a.capacity, err = capacity.New(ccfg); err != nil {
+		return nil, err
+	}
+	a.lastSweep.Store(a.now().UnixNano())
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

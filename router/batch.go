@@ -13,6 +13,7 @@ import (
 	"github.com/atolldb/atoll/partition"
 	"github.com/atolldb/atoll/partition/expr"
 	"github.com/atolldb/atoll/partition/value"
+	"github.com/atolldb/atoll/router/capacity"
 	"github.com/atolldb/atoll/router/catalog"
 	"github.com/atolldb/atoll/router/wire"
 )
@@ -27,6 +28,13 @@ import (
 // proposed concurrently (their groups commit them together, sharing fsyncs);
 // none is conditional, so each either applies or, on an infrastructure
 // error, is returned in UnprocessedItems.
+//
+// Capacity (admission.go): every key of a BatchGetItem and every write of a
+// BatchWriteItem is admitted on its own, in request order. One its table's
+// capacity refuses is returned in UnprocessedKeys or UnprocessedItems; only
+// when none of the batch could be processed is the refusal the answer
+// (ProvisionedThroughputExceededException, or ThrottlingException on
+// demand), as in DynamoDB.
 
 // Messages of the batch operations.
 const (
@@ -225,13 +233,25 @@ func (a *API) batchGetItem(ctx context.Context, in *wire.BatchGetItemInput) (*wi
 	}
 	size := 0
 	full := false
+	processed := 0
+	var throttled error
 	for _, r := range reqs {
 		consistent := r.in.ConsistentRead != nil && *r.in.ConsistentRead
+		est := readUnits(0, consistent)
 		items := []wire.Item{}
 		var units float64
 		var unprocessed []wire.Item
 		for i, pos := range r.pos {
 			if full {
+				unprocessed = append(unprocessed, r.in.Keys[i])
+				continue
+			}
+			// Each key is a GetItem of its own: one the table's
+			// capacity refuses is left unprocessed.
+			if err := a.take(r.t, capacity.Read, est); err != nil {
+				if throttled == nil {
+					throttled = err
+				}
 				unprocessed = append(unprocessed, r.in.Keys[i])
 				continue
 			}
@@ -244,11 +264,15 @@ func (a *API) batchGetItem(ctx context.Context, in *wire.BatchGetItemInput) (*wi
 				// This key and every later one are left for the
 				// client to retry, as DynamoDB does at 16 MB.
 				full = true
+				a.charge(r.t, capacity.Read, -est)
 				unprocessed = append(unprocessed, r.in.Keys[i])
 				continue
 			}
 			size += n
-			units += readUnits(n, consistent)
+			processed++
+			u := readUnits(n, consistent)
+			a.charge(r.t, capacity.Read, u-est)
+			units += u
 			if item == nil {
 				continue
 			}
@@ -268,6 +292,13 @@ func (a *API) batchGetItem(ctx context.Context, in *wire.BatchGetItemInput) (*wi
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *cc)
 		}
 	}
+	if processed == 0 && throttled != nil {
+		// "If none of the items can be processed due to insufficient
+		// provisioned throughput on all of the tables in the request,
+		// then BatchGetItem returns a
+		// ProvisionedThroughputExceededException" (API reference).
+		return nil, throttled
+	}
 	return out, nil
 }
 
@@ -276,8 +307,12 @@ type batchWrite struct {
 	table string
 	req   wire.WriteRequest
 	cmd   *partition.Command
-	res   partition.Result
-	err   error
+	// est is the write units taken at admission; throttled the table's
+	// refusal, when it refused.
+	est       float64
+	throttled error
+	res       partition.Result
+	err       error
 }
 
 // batchPutKey returns the ring position and key attributes of a
@@ -390,8 +425,26 @@ func (a *API) batchWriteItem(ctx context.Context, in *wire.BatchWriteItemInput) 
 		seen[id] = struct{}{}
 	}
 
+	// Each write is admitted in request order, taking its least cost (a
+	// put's item, one unit for a delete), so that a table with little
+	// capacity left takes the first writes and leaves the rest
+	// unprocessed.
 	var wg sync.WaitGroup
+	throttled := 0
+	var firstThrottle error
 	for _, w := range writes {
+		t := tables[w.table]
+		w.est = writeUnits(0)
+		if w.cmd.Op == partition.OpPut {
+			w.est = writeUnits(w.cmd.Item.Size())
+		}
+		if w.throttled = a.take(t, capacity.Write, w.est); w.throttled != nil {
+			throttled++
+			if firstThrottle == nil {
+				firstThrottle = w.throttled
+			}
+			continue
+		}
 		wg.Go(func() {
 			w.res, w.err = a.store.Propose(ctx, w.cmd)
 			if w.err == nil && w.res.Err != nil {
@@ -406,6 +459,10 @@ func (a *API) batchWriteItem(ctx context.Context, in *wire.BatchWriteItemInput) 
 	failed := 0
 	var firstErr error
 	for _, w := range writes {
+		if w.throttled != nil {
+			out.UnprocessedItems[w.table] = append(out.UnprocessedItems[w.table], w.req)
+			continue
+		}
 		if w.err != nil {
 			var verr *value.ValidationError
 			if errors.As(w.err, &verr) {
@@ -418,12 +475,19 @@ func (a *API) batchWriteItem(ctx context.Context, in *wire.BatchWriteItemInput) 
 			out.UnprocessedItems[w.table] = append(out.UnprocessedItems[w.table], w.req)
 			continue
 		}
-		if wantsCapacity(in.ReturnConsumedCapacity) {
-			units[w.table] += writeCost(w.res)
-		}
+		u := writeCost(w.res)
+		a.charge(tables[w.table], capacity.Write, u-w.est)
+		units[w.table] += u
 	}
-	if failed == len(writes) {
+	switch {
+	case failed > 0 && failed+throttled == len(writes):
 		return nil, fmt.Errorf("batch write: %w", firstErr)
+	case throttled == len(writes):
+		// "If none of the items can be processed due to insufficient
+		// provisioned throughput on all of the tables in the request,
+		// then BatchWriteItem returns a
+		// ProvisionedThroughputExceededException" (API reference).
+		return nil, firstThrottle
 	}
 	for _, name := range names {
 		if u, ok := units[name]; ok {

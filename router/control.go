@@ -477,8 +477,12 @@ func (a *API) describe(t *catalog.Table, status string, count, size int64) *wire
 	for _, at := range attrs {
 		d.AttributeDefinitions = append(d.AttributeDefinitions, wire.AttributeDefinition{AttributeName: ptr(at.Name), AttributeType: at.Type.String()})
 	}
+	var decreases int64
+	if sameUTCDay(t.LastDecrease, a.now()) {
+		decreases = t.DecreasesOnDay
+	}
 	pt := &wire.ProvisionedThroughputDescription{
-		NumberOfDecreasesToday: ptr[int64](0),
+		NumberOfDecreasesToday: ptr(decreases),
 		ReadCapacityUnits:      ptr(t.ReadCapacity),
 		WriteCapacityUnits:     ptr(t.WriteCapacity),
 	}
@@ -569,6 +573,7 @@ func (a *API) deleteTable(ctx context.Context, in *wire.DeleteTableInput) (*wire
 		return nil, err
 	}
 	a.store.DropTable(t.ID)
+	a.capacity.Forget(t.ID)
 	a.log.Info("table deleted", "table", t.Name, "id", t.ID)
 	return &wire.DeleteTableOutput{TableDescription: a.describe(t, catalog.StatusDeleting, count, size)}, nil
 }
@@ -608,6 +613,9 @@ func (a *API) updateTable(ctx context.Context, in *wire.UpdateTableInput) (*wire
 	if err != nil {
 		return nil, err
 	}
+	// The new throughput takes effect at once on this router; the
+	// others adopt it with their next request to the table.
+	a.capacity.Update(t.ID, throughput(t))
 	count, size, err := a.store.TableStats(ctx, t.ID)
 	if err != nil {
 		return nil, fmt.Errorf("table %q stats: %w", t.Name, err)
@@ -713,9 +721,26 @@ func applyTableUpdate(t *catalog.Table, in *wire.UpdateTableInput, now time.Time
 			t.LastIncrease = now
 		}
 		if (r < t.ReadCapacity || w < t.WriteCapacity) && t.ReadCapacity > 0 {
+			if sameUTCDay(t.LastDecrease, now) {
+				t.DecreasesOnDay++
+			} else {
+				t.DecreasesOnDay = 1
+			}
 			t.LastDecrease = now
 		}
 		t.ReadCapacity, t.WriteCapacity = r, w
 	}
 	return nil
+}
+
+// sameUTCDay reports whether a (not zero) falls on b's UTC calendar day:
+// NumberOfDecreasesToday counts "the number of provisioned throughput
+// decreases for this table during this UTC calendar day".
+func sameUTCDay(a, b time.Time) bool {
+	if a.IsZero() {
+		return false
+	}
+	ay, am, ad := a.UTC().Date()
+	by, bm, bd := b.UTC().Date()
+	return ay == by && am == bm && ad == bd
 }

@@ -20,14 +20,23 @@
 //     Query/Scan (query*.go), over a Tables catalog and a Store, the two
 //     interfaces this package owns (api.go). API.Register installs them on
 //     a Server. Limits are in limits.go, shared checks and capacity
-//     arithmetic in common.go.
+//     arithmetic in common.go, admission against a table's capacity in
+//     admission.go.
+//   - Capacity: every data-plane operation is admitted against its
+//     table's read or write token bucket (subpackage capacity, configured
+//     by APIConfig.Capacity) before it does any work and charged what it
+//     consumed afterwards. An exhausted provisioned table answers
+//     ProvisionedThroughputExceededException, an on-demand one
+//     ThrottlingException; a batch returns what could not be admitted as
+//     unprocessed and fails only when nothing could be. The buckets are
+//     this router's own: N routers admit up to N times a table's rate.
 //   - Error, ErrorCode and the Err* values: the DynamoDB errors a handler
 //     returns. errmap.go is the one place that maps errors to DynamoDB error
 //     types (*value.ValidationError is a ValidationException, anything
 //     unknown an InternalServerError that is logged and not shown).
 //
 // The DynamoDB JSON itself (attribute values, request and response
-// structures) is in the subpackage wire.
+// structures) is in the subpackage wire; the token buckets in capacity.
 //
 // Concurrency: a Server is safe for concurrent use by any number of
 // requests; Handle may be called while it serves. Handlers run on the

@@ -83,8 +83,16 @@ func newTestStore(t *testing.T, db *badger.DB) *replication.RingStore {
 	return store
 }
 
-// newTestEnv starts a testEnv; everything is torn down with the test.
+// newTestEnv starts a testEnv with the default APIConfig; everything is
+// torn down with the test.
 func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	return newTestEnvWith(t, nil)
+}
+
+// newTestEnvWith starts a testEnv whose APIConfig edit (if not nil) changed
+// from the default: a capacity clock, small on-demand limits.
+func newTestEnvWith(t *testing.T, edit func(*APIConfig)) *testEnv {
 	t.Helper()
 	db, err := badger.Open(badger.DefaultOptions(t.TempDir()).WithLogger(nil).
 		WithMemTableSize(8 << 20).WithNumMemtables(2).WithBlockCacheSize(4 << 20).WithIndexCacheSize(4 << 20))
@@ -97,7 +105,11 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	store := newTestStore(t, db)
-	api, err := NewAPI(DefaultAPIConfig(), cat, store)
+	acfg := DefaultAPIConfig()
+	if edit != nil {
+		edit(&acfg)
+	}
+	api, err := NewAPI(acfg, cat, store)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/atolldb/atoll/partition/value"
+	"github.com/atolldb/atoll/router/capacity"
 	"github.com/atolldb/atoll/router/wire"
 )
 
@@ -79,6 +80,10 @@ func toAPIError(err error) apiError {
 		return apiError{typ: typeSerialization, message: serErr.Message}
 	case errors.Is(err, ErrNotImplemented), errors.Is(err, errUnknownOperation):
 		return apiError{typ: typeUnknownOperation}
+	case errors.Is(err, capacity.ErrProvisionedThroughputExceeded):
+		return apiError{typ: errorTypes[CodeProvisionedThroughputExceeded], message: ErrProvisionedThroughputExceeded.Message}
+	case errors.Is(err, capacity.ErrThrottled):
+		return apiError{typ: errorTypes[CodeThrottling], message: ErrThrottling.Message}
 	}
 	return apiError{typ: typeInternal, message: msgInternal, internal: true}
 }

@@ -78,11 +78,12 @@ var (
 	// false and no item is to be returned.
 	ErrConditionalCheckFailed = &Error{Code: CodeConditionalCheckFailed, Message: "The conditional request failed"}
 	// ErrProvisionedThroughputExceeded is returned when a provisioned
-	// table's capacity is exhausted.
+	// table's capacity is exhausted (capacity.ErrProvisionedThroughputExceeded
+	// is sent with its message).
 	ErrProvisionedThroughputExceeded = &Error{Code: CodeProvisionedThroughputExceeded,
 		Message: "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."}
 	// ErrThrottling is returned when an on-demand table cannot take the
-	// request rate yet.
+	// request rate yet (capacity.ErrThrottled is sent with its message).
 	ErrThrottling = &Error{Code: CodeThrottling,
 		Message: "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html"}
 	// ErrRequestLimitExceeded is returned when the account-level

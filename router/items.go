@@ -10,6 +10,7 @@ import (
 	"github.com/atolldb/atoll/partition"
 	"github.com/atolldb/atoll/partition/expr"
 	"github.com/atolldb/atoll/partition/value"
+	"github.com/atolldb/atoll/router/capacity"
 	"github.com/atolldb/atoll/router/catalog"
 	"github.com/atolldb/atoll/router/wire"
 )
@@ -150,15 +151,6 @@ func writeCost(res partition.Result) float64 {
 	return writeUnits(max(res.Old.Size(), res.New.Size()))
 }
 
-// writeConsumed returns the ConsumedCapacity of a single-item write for
-// mode, sizing the items only when it is asked for.
-func writeConsumed(mode, table string, res partition.Result) *wire.ConsumedCapacity {
-	if !wantsCapacity(mode) {
-		return nil
-	}
-	return consumed(mode, table, writeCost(res), true)
-}
-
 // returnedAttributes returns the Attributes member of a write's response
 // for mode, or nil when there is none to send. An empty result is not sent,
 // as DynamoDB omits Attributes then.
@@ -238,13 +230,13 @@ func (a *API) putItem(ctx context.Context, in *wire.PutItemInput) (*wire.PutItem
 	}
 	cmd := &partition.Command{Op: partition.OpPut, Table: t.ID, Key: pos, KeyAttrs: keyAttrs,
 		Item: value.Item(in.Item), Condition: cond}
-	res, err := a.propose(ctx, cmd, in.ReturnValuesOnConditionCheckFailure)
+	res, units, err := a.proposeWrite(ctx, t, cmd, writeUnits(cmd.Item.Size()), in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {
 		return nil, err
 	}
 	return &wire.PutItemOutput{
 		Attributes:       returnedAttributes(in.ReturnValues, res, nil),
-		ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, t.Name, res),
+		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, units, true),
 	}, nil
 }
 
@@ -352,15 +344,18 @@ func (a *API) getItem(ctx context.Context, in *wire.GetItemInput) (*wire.GetItem
 		return nil, err
 	}
 	consistent := in.ConsistentRead != nil && *in.ConsistentRead
+	est := readUnits(0, consistent)
+	if err := a.take(t, capacity.Read, est); err != nil {
+		return nil, err
+	}
 	item, err := a.store.Get(ctx, t.ID, pos, consistent)
 	if err != nil {
 		return nil, fmt.Errorf("get from table %d: %w", t.ID, err)
 	}
-	out := &wire.GetItemOutput{}
-	if wantsCapacity(in.ReturnConsumedCapacity) {
-		// Reads are charged on the whole item, whatever the projection.
-		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, t.Name, readUnits(item.Size(), consistent), false)
-	}
+	// Reads are charged on the whole item, whatever the projection.
+	units := readUnits(item.Size(), consistent)
+	a.charge(t, capacity.Read, units-est)
+	out := &wire.GetItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, units, false)}
 	if item != nil {
 		if proj != nil {
 			item = proj.Apply(item)
@@ -426,13 +421,13 @@ func (a *API) updateItem(ctx context.Context, in *wire.UpdateItemInput) (*wire.U
 	}
 	cmd := &partition.Command{Op: partition.OpUpdate, Table: t.ID, Key: pos, KeyAttrs: keyAttrs,
 		Condition: itemsCondition(compiled, legacyCond), Update: upd}
-	res, err := a.propose(ctx, cmd, in.ReturnValuesOnConditionCheckFailure)
+	res, units, err := a.proposeWrite(ctx, t, cmd, writeUnits(0), in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {
 		return nil, err
 	}
 	return &wire.UpdateItemOutput{
 		Attributes:       returnedAttributes(in.ReturnValues, res, upd),
-		ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, t.Name, res),
+		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, units, true),
 	}, nil
 }
 
@@ -475,12 +470,12 @@ func (a *API) deleteItem(ctx context.Context, in *wire.DeleteItemInput) (*wire.D
 	}
 	cmd := &partition.Command{Op: partition.OpDelete, Table: t.ID, Key: pos, KeyAttrs: keyAttrs,
 		Condition: cond}
-	res, err := a.propose(ctx, cmd, in.ReturnValuesOnConditionCheckFailure)
+	res, units, err := a.proposeWrite(ctx, t, cmd, writeUnits(0), in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {
 		return nil, err
 	}
 	return &wire.DeleteItemOutput{
 		Attributes:       returnedAttributes(in.ReturnValues, res, nil),
-		ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, t.Name, res),
+		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, units, true),
 	}, nil
 }

@@ -18,7 +18,8 @@ const maxConstraintErrors = 10
 // Capacity unit arithmetic ("Read/write capacity mode" in the developer
 // guide): a read unit covers 4 KB read strongly consistently (eventually
 // consistent reads cost half), a write unit 1 KB; every request costs at
-// least one unit (half for an eventually consistent read).
+// least one unit (half for an eventually consistent read). The figures of
+// admission (burst, on-demand limits) are in router/capacity.
 const (
 	readUnitBytes  = 4096
 	writeUnitBytes = 1024

@@ -175,7 +175,7 @@ func (a *API) query(ctx context.Context, in *wire.QueryInput) (*wire.QueryOutput
 	if in.Limit != nil {
 		req.limit = int(*in.Limit)
 	}
-	p, err := a.queryReadPage(ctx, req)
+	p, units, err := a.readPageCharged(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (a *API) query(ctx context.Context, in *wire.QueryInput) (*wire.QueryOutput
 		Count:            queryCount32(p.count),
 		ScannedCount:     queryCount32(p.scanned),
 		LastEvaluatedKey: wire.Item(p.lastKey),
-		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, readUnits(p.size, consistent), false),
+		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, units, false),
 	}, nil
 }
 
@@ -403,7 +403,7 @@ func (a *API) scan(ctx context.Context, in *wire.ScanInput) (*wire.ScanOutput, e
 	if in.Limit != nil {
 		req.limit = int(*in.Limit)
 	}
-	p, err := a.queryReadPage(ctx, req)
+	p, units, err := a.readPageCharged(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +412,7 @@ func (a *API) scan(ctx context.Context, in *wire.ScanInput) (*wire.ScanOutput, e
 		Count:            queryCount32(p.count),
 		ScannedCount:     queryCount32(p.scanned),
 		LastEvaluatedKey: wire.Item(p.lastKey),
-		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, readUnits(p.size, consistent), false),
+		ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, units, false),
 	}, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/atolldb/atoll/partition/expr"
 	"github.com/atolldb/atoll/partition/value"
+	"github.com/atolldb/atoll/router/capacity"
 	"github.com/atolldb/atoll/router/catalog"
 	"github.com/atolldb/atoll/router/wire"
 )
@@ -267,6 +268,25 @@ func (a *API) queryReadPage(ctx context.Context, r *queryPageRequest) (*queryPag
 		p.lastKey = queryKeyAttrs(r.table, last)
 	}
 	return p, nil
+}
+
+// readPageCharged admits a Query or Scan page to its table's read
+// capacity, reads it and charges what it consumed: the total size of the
+// items evaluated, rounded up to 4 KB once for the page ("Query—Reads
+// multiple items that have the same partition key value. All items
+// returned are treated as a single read operation").
+func (a *API) readPageCharged(ctx context.Context, r *queryPageRequest) (*queryPage, float64, error) {
+	est := readUnits(0, r.consistent)
+	if err := a.take(r.table, capacity.Read, est); err != nil {
+		return nil, 0, err
+	}
+	p, err := a.queryReadPage(ctx, r)
+	if err != nil {
+		return nil, 0, err
+	}
+	units := readUnits(p.size, r.consistent)
+	a.charge(r.table, capacity.Read, units-est)
+	return p, units, nil
 }
 
 // queryKeyAttrs returns the table key attributes of item.

@@ -57,6 +57,9 @@ type Table struct {
 	// LastIncrease and LastDecrease are when throughput last went up or down.
 	LastIncrease time.Time `json:"lastIncrease"`
 	LastDecrease time.Time `json:"lastDecrease"`
+	// DecreasesOnDay is how many decreases were made on the UTC day of
+	// LastDecrease (DynamoDB's NumberOfDecreasesToday while that day lasts).
+	DecreasesOnDay int64 `json:"decreasesOnDay"`
 	// BillingChanged is when the billing mode was last changed (zero if never).
 	BillingChanged time.Time `json:"billingChanged"`
 	// PayPerRequestSince is when the table last became PAY_PER_REQUEST
