@@ -115,29 +115,53 @@ func (c *controller) lead(ctx context.Context) error {
 	return c.placeReplicas(ctx, st)
 }
 
-// replaceMetaVoters keeps the meta group's voters alive: a voter on a node
-// dead for longer than DeadNodeTimeout, or draining, is replaced by
-// promoting an alive non-voter, then removed (the leader never removes
-// itself). One change per round.
+// metaVoters is how many voters the meta group keeps when enough nodes
+// are alive: it survives one failure.
+const metaVoters = 3
+
+// replaceMetaVoters keeps the meta group healthy, one change per round:
+// it promotes an alive non-voter while voters are missing or one of them
+// is dead (past DeadNodeTimeout) or draining, then removes the surplus
+// voter that is dead or draining, and removes dead voters that have no
+// replacement and dead non-voters (raft would replicate to them forever).
+// The leader never removes itself.
 func (c *controller) replaceMetaVoters(ctx context.Context, st *meta.State, servers map[string]bool) error {
 	v := c.view(st)
+	voters, replaceable := 0, 0
 	for id, voter := range servers {
-		if !voter || !v.replace[id] {
-			continue
+		if voter {
+			voters++
+			if v.replace[id] {
+				replaceable++
+			}
 		}
-		for cand, isVoter := range servers {
-			node, ok := st.Nodes[cand]
-			if isVoter || !ok || !v.usable[cand] {
+	}
+	ids := make([]string, 0, len(servers))
+	for id := range servers {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if voters < metaVoters || replaceable > 0 && voters-replaceable < metaVoters {
+		for _, id := range ids {
+			node, ok := st.Nodes[id]
+			if servers[id] || !ok || !v.usable[id] {
 				continue
 			}
-			c.log.Info("promoting a node to meta voter in place of a dead one", "node", cand, "dead", id)
-			return c.n.meta.AddVoter(ctx, replication.Peer{ID: cand, Addr: node.GRPCAddr})
+			c.log.Info("promoting a node to meta voter", "node", id, "voters", voters)
+			return c.n.meta.AddVoter(ctx, replication.Peer{ID: id, Addr: node.GRPCAddr})
 		}
-		if c.n.id == id {
+	}
+	for _, id := range ids {
+		if id == c.n.id {
 			continue
 		}
-		c.log.Info("removing a dead node from the meta group", "node", id)
-		return c.n.meta.RemoveServer(ctx, id)
+		switch {
+		case servers[id] && v.replace[id] && voters > metaVoters,
+			servers[id] && v.dead[id],
+			!servers[id] && v.dead[id]:
+			c.log.Info("removing a node from the meta group", "node", id, "voter", servers[id], "dead", v.dead[id])
+			return c.n.meta.RemoveServer(ctx, id)
+		}
 	}
 	return nil
 }

@@ -47,12 +47,13 @@ const moveTimeout = time.Minute
 type nodeView struct {
 	usable   map[string]bool // alive, registered, not draining
 	replace  map[string]bool // dead past the timeout, or draining
+	dead     map[string]bool // dead (or left) past the timeout
 	replicas map[string]int  // replicas per usable node
 	zone     map[string]string
 }
 
 func (c *controller) view(st *meta.State) nodeView {
-	v := nodeView{usable: map[string]bool{}, replace: map[string]bool{}, replicas: map[string]int{}, zone: map[string]string{}}
+	v := nodeView{usable: map[string]bool{}, replace: map[string]bool{}, dead: map[string]bool{}, replicas: map[string]int{}, zone: map[string]string{}}
 	gossip := map[string]membership.Member{}
 	for _, m := range c.n.members.Members() {
 		gossip[m.Meta.ID] = m
@@ -61,10 +62,11 @@ func (c *controller) view(st *meta.State) nodeView {
 	for id, node := range st.Nodes {
 		v.zone[id] = node.Zone
 		m, known := gossip[id]
+		if known && m.State != membership.StateAlive && now.Sub(m.Since) >= c.n.cfg.DeadNodeTimeout {
+			v.dead[id] = true
+		}
 		switch {
-		case node.Draining:
-			v.replace[id] = true
-		case known && m.State != membership.StateAlive && now.Sub(m.Since) >= c.n.cfg.DeadNodeTimeout:
+		case node.Draining, v.dead[id]:
 			v.replace[id] = true
 		case known && m.State == membership.StateAlive:
 			v.usable[id] = true

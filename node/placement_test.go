@@ -176,11 +176,12 @@ func TestClusterAddNodeRebalances(t *testing.T) {
 	if testing.Short() {
 		t.Skip("in-process cluster test; skipped in -short mode")
 	}
-	c := startCluster(t, 3)
+	fastDead := func(cfg *Config) { cfg.DeadNodeTimeout = time.Second }
+	c := startCluster(t, 3, fastDead)
 	c.createTable(0, "tbl")
 	c.putKeys(0, "tbl", 100)
 
-	c.addNode()
+	c.addNode(fastDead)
 	// 4 ranges × 3 replicas over 4 nodes: 3 each; 4 leaders: at most one
 	// node leads two.
 	eventually(t, 60*time.Second, "replicas and leaders rebalance onto the new node", func() (bool, string) {
@@ -204,6 +205,20 @@ func TestClusterAddNodeRebalances(t *testing.T) {
 	for i := range c.nodes {
 		c.checkKeys(i, "tbl", 100)
 	}
+
+	// The new node dies: its replicas return to the others and it leaves
+	// the meta group (where it was a non-voter).
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	c.nodes[3].Close(ctx)
+	cancel()
+	c.nodes[3] = nil
+	eventually(t, 60*time.Second, "the dead node's replicas return and it leaves the meta group", func() (bool, string) {
+		replicas, leaders, converged := c.placement()
+		servers, err := c.nodes[0].meta.Servers()
+		_, in := servers["n4"]
+		state := fmt.Sprintf("replicas %v, leaders %v, converged %v, meta servers %v (%v)", replicas, leaders, converged, servers, err)
+		return converged && replicas["n4"] == 0 && err == nil && !in && len(servers) == 3, state
+	})
 }
 
 func TestClusterDeadNodeReplaced(t *testing.T) {
