@@ -59,6 +59,9 @@ type Group struct {
 
 	// barrierTerm is the term in which ReadBarrier last ran its fence.
 	barrierTerm atomic.Uint64
+	// caughtUp is when Fresh last saw the FSM caught up with the commit
+	// index (Unix nanoseconds).
+	caughtUp atomic.Int64
 
 	verifyMu sync.Mutex
 	// verifyWaiting are the reads waiting for the next VerifyLeader round;

@@ -136,6 +136,33 @@ func (g *Group) readErr(err error) error {
 	return err
 }
 
+// Fresh reports whether this replica may serve a read that must reflect
+// every write committed more than bound ago (an eventually consistent read
+// with bounded staleness). The leader always may. A follower may when it
+// heard from its leader within bound and its state machine had caught up
+// with the commit index it knew (allowing the one no-op entry a new leader
+// appends, which the FSM never sees) at some moment within bound: a
+// follower whose apply is stuck (a long snapshot install, a slow disk)
+// stops serving such reads even while heartbeats keep arriving. The commit
+// index a follower knows lags the leader's by up to CommitTimeout.
+func (g *Group) Fresh(bound time.Duration) bool {
+	if g.fsm.failure() != nil {
+		return false
+	}
+	if g.IsLeader() {
+		return true
+	}
+	now := time.Now()
+	if now.Sub(g.raft.LastContact()) > bound {
+		return false
+	}
+	if g.fsm.through.Load()+1 >= g.raft.CommitIndex() {
+		g.caughtUp.Store(now.UnixNano())
+		return true
+	}
+	return now.Sub(time.Unix(0, g.caughtUp.Load())) <= bound
+}
+
 // LastContact returns when this replica last heard from its leader; for the
 // leader itself it returns the current time. Eventually consistent reads
 // use it to bound staleness.

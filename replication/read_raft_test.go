@@ -83,3 +83,28 @@ func TestReadBarrierConcurrentReadsSeeAckedWrites(t *testing.T) {
 		t.Fatal("leader changed during the test")
 	}
 }
+
+// A follower serves bounded-staleness reads while it hears from its leader
+// and keeps up, and stops once cut off for longer than the bound.
+func TestFreshFollower(t *testing.T) {
+	c := newTestCluster(t, stacks[0], 3, testRaftConfig(t))
+	c.startGroup(1, KeyRange{}, c.nodes...)
+	if _, err := c.propose(1, putCmd(t, 1, "a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	ln, _ := c.leader(1)
+	var f *testNode
+	for _, n := range c.nodes {
+		if n != ln {
+			f = n
+			break
+		}
+	}
+	g := f.group(1)
+	eventually(t, 10*time.Second, "the follower is fresh", func() bool { return g.Fresh(2 * time.Second) })
+	if !g.Fresh(time.Hour) {
+		t.Fatal("a fresh follower is not fresh for a longer bound")
+	}
+	c.net.isolate(f.addr)
+	eventually(t, 10*time.Second, "the isolated follower stops being fresh", func() bool { return !g.Fresh(300 * time.Millisecond) })
+}

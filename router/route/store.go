@@ -305,9 +305,7 @@ func (s *Store) Propose(ctx context.Context, cmd *partition.Command) (partition.
 }
 
 // fresh reports whether g may serve an eventually consistent read.
-func fresh(g *replication.Group, bound time.Duration) bool {
-	return g.Err() == nil && (g.IsLeader() || time.Since(g.LastContact()) <= bound)
-}
+func fresh(g *replication.Group, bound time.Duration) bool { return g.Fresh(bound) }
 
 // local returns this node's replica of the group owning pos when it may
 // serve an eventually consistent read.
