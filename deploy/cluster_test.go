@@ -35,7 +35,7 @@ const (
 	formTimeout = 2 * time.Minute
 	// failoverTimeout bounds how long after losing a node every range
 	// accepts writes again: Raft's election timeout in a cluster is 5 s
-	// (node.ClusterRaft), so failover takes 5 to 10 s.
+	// (replication.DefaultConfig), so failover takes 5 to 10 s.
 	failoverTimeout = 40 * time.Second
 	// partitionLimit bounds how long a node stays cut off: long enough for
 	// the majority to elect new leaders, short enough to stay well inside

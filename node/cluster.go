@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -122,7 +123,7 @@ func (n *Node) bootstrapVoters(ctx context.Context) ([]replication.Peer, error) 
 			}
 		}
 		if len(alive) >= expect {
-			slices.SortFunc(alive, func(a, b membership.Member) int { return compareStrings(a.Meta.ID, b.Meta.ID) })
+			slices.SortFunc(alive, func(a, b membership.Member) int { return strings.Compare(a.Meta.ID, b.Meta.ID) })
 			peers := make([]replication.Peer, 0, expect)
 			self := false
 			for _, m := range alive[:expect] {
@@ -150,16 +151,6 @@ func (n *Node) bootstrapVoters(ctx context.Context) ([]replication.Peer, error) 
 		case <-n.members.Changes():
 		}
 	}
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // clusterFormed asks the other alive members whether a cluster exists

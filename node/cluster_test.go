@@ -246,7 +246,7 @@ func TestClusterTableUsableFromEveryNode(t *testing.T) {
 		ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	})
 	var ccf *types.ConditionalCheckFailedException
-	if !errorsAs(err, &ccf) {
+	if !errors.As(err, &ccf) {
 		t.Fatalf("conditional PutItem on an existing item = %v, want ConditionalCheckFailedException", err)
 	}
 	// DescribeTable's item count sums every range, from any node.
@@ -258,8 +258,6 @@ func TestClusterTableUsableFromEveryNode(t *testing.T) {
 		t.Errorf("ItemCount = %d, want %d", got, items)
 	}
 }
-
-func errorsAs(err error, target any) bool { return err != nil && errors.As(err, target) }
 
 // createTable creates a table with a string partition key pk through node i
 // and waits until every node sees it.

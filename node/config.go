@@ -20,7 +20,8 @@ type Config struct {
 	// and /readyz).
 	APIAddr string
 	// DataDir is where the data lives: the data DB in DataDir/data, the
-	// Raft logs in DataDir/raft. Ignored when InMemory is set.
+	// Raft logs in DataDir/raft, the meta group's snapshots in DataDir/meta.
+	// Ignored when InMemory is set.
 	DataDir string
 	// InMemory keeps everything in memory: a throwaway node whose data is
 	// gone when it stops.
@@ -190,11 +191,6 @@ func (c Config) replicationFactor() int {
 	}
 	return min(3, c.BootstrapExpect)
 }
-
-// ClusterRaft returns Raft timeouts for groups replicated over several
-// nodes: the defaults of replication (a heartbeat every half second,
-// elections after 5 s of silence), which keep hundreds of idle groups cheap.
-func ClusterRaft() replication.Config { return replication.DefaultConfig() }
 
 // singleNodeMeta returns the meta group's timeouts on a single node: short,
 // as for the ring's groups, so a restart is ready within a fraction of a

@@ -24,9 +24,8 @@ const reconcileEvery = time.Second
 // adds them to the meta group as non-voters and creates the ring once
 // enough nodes are registered. It runs on one goroutine (run).
 type controller struct {
-	n      *Node
-	client *route.MetaClient
-	log    *slog.Logger
+	n   *Node
+	log *slog.Logger
 
 	// tables holds the IDs of the live tables last seen (nil before the
 	// first reconcile).
@@ -35,8 +34,8 @@ type controller struct {
 	inflight *move
 }
 
-func newController(n *Node, client *route.MetaClient) *controller {
-	return &controller{n: n, client: client, log: n.log.With("component", "controller")}
+func newController(n *Node) *controller {
+	return &controller{n: n, log: n.log.With("component", "controller")}
 }
 
 // run reconciles on every meta or gossip change, and every second, until
@@ -86,7 +85,7 @@ func (c *controller) lead(ctx context.Context) error {
 				continue
 			}
 		}
-		if _, err := c.n.meta.Propose(ctx, &meta.Command{Op: meta.OpPutNode, Node: &want}); err != nil {
+		if err := proposeMeta(ctx, c.n.meta, &meta.Command{Op: meta.OpPutNode, Node: &want}); err != nil {
 			return fmt.Errorf("register node %s: %w", want.ID, err)
 		}
 		c.log.Info("registered node", "id", want.ID, "grpc", want.GRPCAddr, "zone", want.Zone)
@@ -191,11 +190,7 @@ func (c *controller) initRing(ctx context.Context, st *meta.State) error {
 		}
 		ranges[i] = meta.Range{Group: uint64(i + 1), Start: s.Start, End: s.End, Epoch: 1, Voters: voters}
 	}
-	res, err := c.n.meta.Propose(ctx, &meta.Command{Op: meta.OpInitRing, Ranges: ranges})
-	if err == nil {
-		err = res.Err
-	}
-	if err != nil {
+	if err := proposeMeta(ctx, c.n.meta, &meta.Command{Op: meta.OpInitRing, Ranges: ranges}); err != nil {
 		return fmt.Errorf("create the ring: %w", err)
 	}
 	c.log.Info("created the ring", "ranges", len(ranges), "replication_factor", rf)
@@ -336,15 +331,11 @@ func (n *Node) remoteLeader(ctx context.Context, st *meta.State, r meta.Range) s
 		if !ok {
 			continue
 		}
-		c, err := n.conns.Data(node.GRPCAddr)
-		if err != nil {
-			continue
-		}
 		rctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-		resp, err := c.Replica(rctx, &nodepb.ReplicaRequest{Group: r.Group})
+		_, leader, found, err := route.ReplicaStatus(rctx, n.conns, node.GRPCAddr, r.Group)
 		cancel()
-		if err == nil && resp.Error == nil && resp.LeaderId != "" {
-			return resp.LeaderId
+		if err == nil && found && leader != "" {
+			return leader
 		}
 	}
 	return ""

@@ -5,7 +5,8 @@
 // the node-to-node Data and Meta services of router/route) and the HTTP
 // listener, and starts gossip membership (node/membership).
 //
-// Start forms or joins the cluster. A node with meta state reopens its
+// Start serves /healthz at once and forms or joins the cluster; the meta
+// group's snapshots go to DataDir/meta. A node with meta state reopens its
 // meta-group replica. A new node waits until gossip shows BootstrapExpect
 // alive nodes: the first BootstrapExpect by ID bootstrap the meta group
 // together (the same voter list on each); any other new node waits to be

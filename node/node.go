@@ -290,7 +290,7 @@ func (n *Node) Start(ctx context.Context) error {
 	if err := n.startAPI(); err != nil {
 		return err
 	}
-	ctl := newController(n, client)
+	ctl := newController(n)
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()

@@ -107,11 +107,7 @@ func (c *controller) placeReplicas(ctx context.Context, st *meta.State) error {
 	voters[slices.Index(voters, from)] = to
 	next := r
 	next.Voters = voters
-	res, err := c.n.meta.Propose(ctx, &meta.Command{Op: meta.OpPutRange, Range: &next})
-	if err == nil {
-		err = res.Err
-	}
-	if err != nil {
+	if err := proposeMeta(ctx, c.n.meta, &meta.Command{Op: meta.OpPutRange, Range: &next}); err != nil {
 		return fmt.Errorf("move group %d from %s to %s: %w", r.Group, from, to, err)
 	}
 	c.log.Info("moving a replica", "group", r.Group, "from", from, "to", to)
@@ -128,7 +124,7 @@ func (c *controller) moveDone(ctx context.Context, st *meta.State, m *move) (boo
 	}
 	rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	_, found, err := route.ReplicaApplied(rctx, c.n.conns, to.GRPCAddr, m.group)
+	_, _, found, err := route.ReplicaStatus(rctx, c.n.conns, to.GRPCAddr, m.group)
 	if err != nil || !found {
 		return false, nil
 	}
@@ -136,7 +132,7 @@ func (c *controller) moveDone(ctx context.Context, st *meta.State, m *move) (boo
 	if !ok {
 		return true, nil
 	}
-	_, found, err = route.ReplicaApplied(rctx, c.n.conns, from.GRPCAddr, m.group)
+	_, _, found, err = route.ReplicaStatus(rctx, c.n.conns, from.GRPCAddr, m.group)
 	return err != nil || !found, nil
 }
 
@@ -258,7 +254,7 @@ func (c *controller) convergeGroup(ctx context.Context, st *meta.State, r meta.R
 			c.log.Info("adding a replica", "group", r.Group, "node", id)
 			return g.AddNonvoter(ctx, p)
 		case !voter:
-			applied, found, err := route.ReplicaApplied(ctx, c.n.conns, p.Addr, r.Group)
+			applied, _, found, err := route.ReplicaStatus(ctx, c.n.conns, p.Addr, r.Group)
 			if err != nil || !found || applied+catchUpSlack < g.AppliedIndex() {
 				return err // not caught up yet
 			}
@@ -402,9 +398,21 @@ func (n *Node) drain(ctx context.Context, id string, undo bool) error {
 		return fmt.Errorf("%w: %q", route.ErrUnknownNode, id)
 	}
 	node.Draining = !undo
-	res, err := n.metaClient.Propose(ctx, &meta.Command{Op: meta.OpPutNode, Node: &node})
-	if err == nil {
-		err = res.Err
+	return proposeMeta(ctx, n.metaClient, &meta.Command{Op: meta.OpPutNode, Node: &node})
+}
+
+// metaProposer is what proposeMeta proposes through: the local meta replica
+// (on the meta leader) or the meta client (anywhere).
+type metaProposer interface {
+	Propose(ctx context.Context, cmd *meta.Command) (meta.Result, error)
+}
+
+// proposeMeta proposes cmd and returns the proposal's error or, failing
+// that, the command's own (meta.Result.Err).
+func proposeMeta(ctx context.Context, p metaProposer, cmd *meta.Command) error {
+	res, err := p.Propose(ctx, cmd)
+	if err != nil {
+		return err
 	}
-	return err
+	return res.Err
 }

@@ -81,7 +81,7 @@ func expiryKey(group, ts uint64, id []byte) []byte {
 }
 
 // expiryKeyParts returns the time and request id of an expiry index key of
-// group (prefix length 1 + 8 + 1 + 8).
+// group (after its prefix: table id 0, the key kind byte, the group id).
 func expiryKeyParts(k []byte) (ts uint64, id []byte) {
 	const at = keys.TableIDSize + 1 + 8
 	return binary.BigEndian.Uint64(k[at:]), k[at+8:]
@@ -91,16 +91,17 @@ func expiryKeyParts(k []byte) (ts uint64, id []byte) {
 type dedupRecord struct {
 	// index is the log index of the entry that recorded it.
 	index  uint64
-	time   uint64
 	result Result
 }
 
-func encodeDedup(index, ts uint64, encodedResult []byte) []byte {
-	b := make([]byte, 0, dedupHeader+len(encodedResult))
+// encodeDedup returns the record of res, applied at index and HLC time ts:
+// format byte, index, time (both 8 bytes), res.Encode.
+func encodeDedup(index, ts uint64, res *Result) ([]byte, error) {
+	b := make([]byte, 0, dedupHeader+256)
 	b = append(b, dedupFormat)
 	b = binary.BigEndian.AppendUint64(b, index)
 	b = binary.BigEndian.AppendUint64(b, ts)
-	return append(b, encodedResult...)
+	return res.Encode(b)
 }
 
 func decodeDedup(b []byte) (dedupRecord, error) {
@@ -111,7 +112,7 @@ func decodeDedup(b []byte) (dedupRecord, error) {
 	if err != nil {
 		return dedupRecord{}, err
 	}
-	return dedupRecord{index: binary.BigEndian.Uint64(b[1:]), time: binary.BigEndian.Uint64(b[9:]), result: res}, nil
+	return dedupRecord{index: binary.BigEndian.Uint64(b[1:]), result: res}, nil
 }
 
 // lookupDedup returns the record of id in the group, seeing the batch's own
@@ -140,7 +141,7 @@ func (sm *StateMachine) lookupDedup(b *batch, id []byte) (dedupRecord, bool, err
 // index: the record carries e's index, so that a replay of e after a crash
 // knows the record for its own and evaluates e again.
 func (sm *StateMachine) record(b *batch, e Entry, id []byte, res *Result) error {
-	enc, err := res.Encode(nil)
+	rv, err := encodeDedup(e.Index, e.Time, res)
 	if errors.Is(err, ErrUnencodableResult) {
 		// Cannot happen with the errors apply produces; deterministic
 		// anyway, so every replica leaves the ID unrecorded alike.
@@ -150,7 +151,7 @@ func (sm *StateMachine) record(b *batch, e Entry, id []byte, res *Result) error 
 	if err != nil {
 		return err
 	}
-	rk, rv := dedupKey(sm.group, id), encodeDedup(e.Index, e.Time, enc)
+	rk := dedupKey(sm.group, id)
 	xk := expiryKey(sm.group, e.Time, id)
 	if err := b.reserve(2, writeSize(rk, rv)+writeSize(xk, nil)); err != nil {
 		return err

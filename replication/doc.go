@@ -1,7 +1,7 @@
 // Package replication turns the partition state machine into replicated,
 // durable groups: Raft groups (hashicorp/raft, many per node sharing one
-// transport, one log store and one data Badger), the ring store that routes
-// a node's writes to them, and the hybrid logical clock HLC.
+// transport, one log store and one data Badger), SplitRing, which cuts the
+// ring into a new cluster's ranges, and the hybrid logical clock HLC.
 //
 // Manager runs a node's Raft groups (StartGroup, Group, StopGroup, Close).
 // A Group is one replica: Propose (leader only) stamps a command with the
@@ -16,9 +16,8 @@
 // watcher goroutine and the waiters of its proposals; Shutdown (or
 // Manager.Close) stops raft and waits for them.
 //
-// RingStore serves a node that hosts the whole ring (a single node): it
-// routes each write to the group owning its ring position and reads the
-// node's data DB, where every group's applied state lives.
+// The subpackage meta runs the meta group; router/route sends each request
+// to the group that owns its key.
 //
 // HLC timestamps order commands like wall-clock time and never repeat; the
 // proposer stamps each entry with one so that apply never reads a clock.

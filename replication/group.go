@@ -78,9 +78,6 @@ type Group struct {
 // ID returns the group's ID.
 func (g *Group) ID() uint64 { return g.id }
 
-// Range returns the group's key range.
-func (g *Group) Range() KeyRange { return g.span }
-
 // StateMachine returns the group's state machine, for reads.
 func (g *Group) StateMachine() *partition.StateMachine { return g.sm }
 
@@ -279,18 +276,5 @@ func (g *Group) Shutdown() error {
 // WaitLeader waits until ctx ends for the group to have a leader, and
 // returns it.
 func (g *Group) WaitLeader(ctx context.Context) (Peer, error) {
-	t := time.NewTicker(10 * time.Millisecond)
-	defer t.Stop()
-	for {
-		if p := g.Leader(); p.ID != "" {
-			return p, nil
-		}
-		select {
-		case <-ctx.Done():
-			return Peer{}, ctx.Err()
-		case <-g.closing:
-			return Peer{}, ErrStopped
-		case <-t.C:
-		}
-	}
+	return WaitForLeader(ctx, g.raft, g.closing)
 }

@@ -162,13 +162,3 @@ func (g *Group) Fresh(bound time.Duration) bool {
 	}
 	return now.Sub(time.Unix(0, g.caughtUp.Load())) <= bound
 }
-
-// LastContact returns when this replica last heard from its leader; for the
-// leader itself it returns the current time. Eventually consistent reads
-// use it to bound staleness.
-func (g *Group) LastContact() time.Time {
-	if g.IsLeader() {
-		return time.Now()
-	}
-	return g.raft.LastContact()
-}

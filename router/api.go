@@ -18,7 +18,7 @@ import (
 )
 
 // Tables is the table catalog the operation handlers read schemas from and
-// change tables through. *catalog.Catalog implements it on a single node.
+// change tables through: *catalog.Replicated on a node (*catalog.Catalog in tests).
 // All methods may be called concurrently; returned tables are copies.
 type Tables interface {
 	// Get returns the named table or catalog.ErrTableNotFound.
@@ -36,7 +36,10 @@ type Tables interface {
 	Delete(name string, check func(*catalog.Table) error) (*catalog.Table, error)
 }
 
-var _ Tables = (*catalog.Catalog)(nil)
+var (
+	_ Tables = (*catalog.Catalog)(nil)
+	_ Tables = (*catalog.Replicated)(nil)
+)
 
 // Store is the data path of the handlers: writes go through the proposer of
 // the group owning the key, reads to its state machine. All methods may be

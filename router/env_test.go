@@ -11,8 +11,10 @@ import (
 
 	"github.com/atolldb/atoll/partition"
 	"github.com/atolldb/atoll/replication"
+	"github.com/atolldb/atoll/replication/meta"
 	"github.com/atolldb/atoll/replication/raftlog"
 	"github.com/atolldb/atoll/router/catalog"
+	"github.com/atolldb/atoll/router/route"
 )
 
 // testEnv is a complete single-node API over a real Badger in a temporary
@@ -24,10 +26,16 @@ type testEnv struct {
 	db     *badger.DB
 }
 
+// staticRing is a fixed ring: the routing store's view of a meta group
+// that never changes.
+type staticRing struct{ st *meta.State }
+
+func (r staticRing) State() *meta.State { return r.st }
+
 // newTestStore runs the ring as two single-replica Raft groups over db, with
-// the Raft logs in a second Badger, as a single node does. The logs are not
-// synced: durability has its own tests, these test the API.
-func newTestStore(t *testing.T, db *badger.DB) *replication.RingStore {
+// the Raft logs in a second Badger, behind the routing store a node uses.
+// The logs are not synced: durability has its own tests, these test the API.
+func newTestStore(t *testing.T, db *badger.DB) *route.Store {
 	t.Helper()
 	raftDB, err := badger.Open(raftlog.BadgerOptions(badger.DefaultOptions(t.TempDir()).WithLogger(nil).
 		WithMemTableSize(8 << 20).WithNumMemtables(2).WithBlockCacheSize(1 << 20).WithIndexCacheSize(1 << 20)))
@@ -64,22 +72,26 @@ func newTestStore(t *testing.T, db *badger.DB) *replication.RingStore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var groups []*replication.Group
+	st := &meta.State{Nodes: map[string]meta.Node{"n1": {ID: "n1"}}}
 	for i, r := range ring {
 		g, err := mgr.StartGroup(replication.GroupSpec{ID: uint64(i + 1), Range: r, Bootstrap: []replication.Peer{{ID: "n1", Addr: "n1"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		groups = append(groups, g)
+		if _, err := g.WaitLeader(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		st.Ranges = append(st.Ranges, meta.Range{Group: uint64(i + 1), Start: r.Start, End: r.End, Epoch: 1, Voters: []string{"n1"}})
 	}
-	store, err := replication.NewRingStore(db, groups, nil)
+	scfg := route.DefaultConfig()
+	scfg.NodeID = "n1"
+	conns := route.NewConns()
+	t.Cleanup(func() { conns.Close() })
+	store, err := route.NewStore(scfg, staticRing{st}, mgr, conns, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if err := store.WaitReady(t.Context()); err != nil {
-		t.Fatal(err)
-	}
 	return store
 }
 

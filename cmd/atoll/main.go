@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/atolldb/atoll/node"
+	"github.com/atolldb/atoll/replication"
 	"github.com/atolldb/atoll/replication/meta"
 )
 
@@ -96,7 +97,7 @@ func parse(args []string, getenv func(string) string, out io.Writer) (options, e
 	}
 	if o.cfg.BootstrapExpect > 1 || len(o.cfg.Join) > 0 {
 		// Replicas on several nodes: timeouts that keep idle groups cheap.
-		o.cfg.Raft = node.ClusterRaft()
+		o.cfg.Raft = replication.DefaultConfig()
 		o.cfg.Meta = meta.DefaultConfig()
 	}
 	return o, nil

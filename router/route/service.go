@@ -107,7 +107,7 @@ func readable(ctx context.Context, g *replication.Group, consistent bool, stalen
 		}
 		return nil, nil
 	}
-	if !fresh(g, time.Duration(staleness)*time.Millisecond) {
+	if !g.Fresh(time.Duration(staleness) * time.Millisecond) {
 		return &nodepb.RouteError{Kind: nodepb.RouteError_STALE, LeaderId: g.Leader().ID, LeaderAddr: g.Leader().Addr}, nil
 	}
 	return nil, nil

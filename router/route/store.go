@@ -304,9 +304,6 @@ func (s *Store) Propose(ctx context.Context, cmd *partition.Command) (partition.
 	return res, err
 }
 
-// fresh reports whether g may serve an eventually consistent read.
-func fresh(g *replication.Group, bound time.Duration) bool { return g.Fresh(bound) }
-
 // local returns this node's replica of the group owning pos when it may
 // serve an eventually consistent read.
 func (s *Store) local(pos []byte) *replication.Group {
@@ -314,7 +311,7 @@ func (s *Store) local(pos []byte) *replication.Group {
 	if !ok {
 		return nil
 	}
-	if g := s.groups.Group(r.Group); g != nil && fresh(g, s.cfg.MaxStaleness) {
+	if g := s.groups.Group(r.Group); g != nil && g.Fresh(s.cfg.MaxStaleness) {
 		return g
 	}
 	return nil
@@ -339,7 +336,7 @@ func (s *Store) Get(ctx context.Context, table uint64, pos []byte, consistent bo
 				if err := g.ReadBarrier(ctx); err != nil {
 					return localErr(ctx, err, true)
 				}
-			} else if !fresh(g, s.cfg.MaxStaleness) {
+			} else if !g.Fresh(s.cfg.MaxStaleness) {
 				return "", true, fmt.Errorf("group %d: %w: local replica is stale", group, ErrUnavailable)
 			}
 			var err error
