@@ -143,8 +143,9 @@ func (a *API) propose(ctx context.Context, cmd *partition.Command, onFailure str
 	return res, res.Err
 }
 
-// writeCost returns the write units of a successful write: the larger of
-// the item before and after it ("Capacity unit consumption for write
+// writeCost returns the write units of an applied command (a failed
+// condition included, sized on its Old): the larger of the item before and
+// after it ("Capacity unit consumption for write
 // operations": PutItem and UpdateItem charge the larger of the old and new
 // item, DeleteItem the deleted item; one unit at least).
 func writeCost(res partition.Result) float64 {

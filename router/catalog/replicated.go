@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/atolldb/atoll/replication/meta"
@@ -34,9 +35,10 @@ type Replicated struct {
 	meta    MetaProposer
 	timeout time.Duration
 
-	mu sync.Mutex
-	// decoded caches the tables of one meta state; guarded by mu.
-	decoded *decodedState
+	// decoded caches the tables of one meta state: read without a lock on
+	// every request, replaced (under mu) when the state changed.
+	decoded atomic.Pointer[decodedState]
+	mu      sync.Mutex
 }
 
 // decodedState holds the tables of one meta state, decoded once.
@@ -54,10 +56,13 @@ func NewReplicated(m MetaProposer, timeout time.Duration) *Replicated {
 // current returns the decoded tables of the replica's latest state.
 func (c *Replicated) current() (*decodedState, error) {
 	st := c.meta.State()
+	if d := c.decoded.Load(); d != nil && d.state == st {
+		return d, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.decoded != nil && c.decoded.state == st {
-		return c.decoded, nil
+	if d := c.decoded.Load(); d != nil && d.state == st {
+		return d, nil
 	}
 	d := &decodedState{state: st, tables: make(map[string]*Table, len(st.Tables))}
 	for name, rec := range st.Tables {
@@ -67,7 +72,7 @@ func (c *Replicated) current() (*decodedState, error) {
 		}
 		d.tables[name] = t
 	}
-	c.decoded = d
+	c.decoded.Store(d)
 	return d, nil
 }
 
@@ -189,7 +194,7 @@ func (c *Replicated) Delete(name string, check func(*Table) error) (*Table, erro
 			return nil, err
 		}
 		if check != nil {
-			if err := check(cur.Clone()); err != nil {
+			if err := check(cur); err != nil {
 				return nil, err
 			}
 		}

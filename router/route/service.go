@@ -108,7 +108,8 @@ func readable(ctx context.Context, g *replication.Group, consistent bool, stalen
 		return nil, nil
 	}
 	if !g.Fresh(time.Duration(staleness) * time.Millisecond) {
-		return &nodepb.RouteError{Kind: nodepb.RouteError_STALE, LeaderId: g.Leader().ID, LeaderAddr: g.Leader().Addr}, nil
+		l := g.Leader()
+		return &nodepb.RouteError{Kind: nodepb.RouteError_STALE, LeaderId: l.ID, LeaderAddr: l.Addr}, nil
 	}
 	return nil, nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -127,11 +128,11 @@ type attempt func(ctx context.Context, st *meta.State, group uint64, node string
 // pick chooses the node to try for r: the leader hint, else the leader this
 // node's replica knows, else the voters in turn.
 func (s *Store) pick(r meta.Range, turn int) string {
-	if h, ok := s.hints.Load(r.Group); ok && contains(r.Voters, h.(string)) {
+	if h, ok := s.hints.Load(r.Group); ok && slices.Contains(r.Voters, h.(string)) {
 		return h.(string)
 	}
 	if g := s.groups.Group(r.Group); g != nil {
-		if l := g.Leader(); l.ID != "" && contains(r.Voters, l.ID) {
+		if l := g.Leader(); l.ID != "" && slices.Contains(r.Voters, l.ID) {
 			return l.ID
 		}
 	}
@@ -141,15 +142,6 @@ func (s *Store) pick(r meta.Range, turn int) string {
 	return r.Voters[turn%len(r.Voters)]
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // atLeader runs try against the leader of the group owning pos until it
 // is served or ctx ends.
 func (s *Store) atLeader(ctx context.Context, pos []byte, try attempt) error {
@@ -157,6 +149,7 @@ func (s *Store) atLeader(ctx context.Context, pos []byte, try attempt) error {
 	defer cancel()
 	backoff := 500 * time.Microsecond
 	var lastErr error
+	followed := false // a hint was followed at once already
 	for turn := 0; ; {
 		st := s.ring.State()
 		if r, ok := st.RangeFor(pos); !ok {
@@ -174,10 +167,17 @@ func (s *Store) atLeader(ctx context.Context, pos []byte, try attempt) error {
 			lastErr = err
 			if hint != "" && hint != node {
 				s.hints.Store(r.Group, hint)
-				continue // a fresh hint: follow it at once
+				if !followed {
+					// Follow the first fresh hint at once; later ones
+					// (replicas naming each other during an election)
+					// back off.
+					followed = true
+					continue
+				}
+			} else {
+				s.hints.Delete(r.Group)
+				turn++
 			}
-			s.hints.Delete(r.Group)
-			turn++
 		}
 		select {
 		case <-ctx.Done():
@@ -270,7 +270,7 @@ func (s *Store) Propose(ctx context.Context, cmd *partition.Command) (partition.
 		c.ID = id
 		cmd = &c
 	}
-	enc := cmd.Encode(nil)
+	var enc []byte // encoded on the first remote attempt
 	first := time.Now()
 	var res partition.Result
 	err := s.atLeader(ctx, cmd.Key, func(ctx context.Context, st *meta.State, group uint64, node string) (string, bool, error) {
@@ -289,6 +289,9 @@ func (s *Store) Propose(ctx context.Context, cmd *partition.Command) (partition.
 		c, err := s.client(st, node)
 		if err != nil {
 			return "", true, err
+		}
+		if enc == nil {
+			enc = cmd.Encode(nil)
 		}
 		resp, err := c.Propose(actx, &nodepb.ProposeRequest{Group: group, Command: enc})
 		if err != nil {
@@ -436,6 +439,8 @@ func (s *Store) rangeOf(ctx context.Context, table uint64, lo, hi []byte, revers
 				if err := g.ReadBarrier(ctx); err != nil {
 					return localErr(ctx, err, true)
 				}
+			} else if !g.Fresh(s.cfg.MaxStaleness) {
+				return "", true, fmt.Errorf("group %d: %w: local replica is stale", group, ErrUnavailable)
 			}
 			return "", false, g.StateMachine().Range(table, lo, hi, reverse, deliver)
 		}
